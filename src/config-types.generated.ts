@@ -1,0 +1,58 @@
+/* Generated from schema/healthchecks.schema.json by `npm run generate:types`. Do not edit by hand. */
+
+/**
+ * Configuration for koa-allow-healthchecks: which Host headers a Koa app accepts, and how authenticated health probes get past that check.
+ */
+export interface HealthChecksConfig {
+  /**
+   * The JSON Schema this file follows, for editor autocompletion. Ignored at runtime.
+   */
+  $schema?: string;
+  /**
+   * Host patterns the app answers to. "example.com" matches that name on any port; ".example.com" the domain and all its subdomains; "*.example.com" subdomains only; "example.com:8443" that host on that port only; "10.1.2.3" and "[::1]" an IP literal; "10.0.0.0/8" and "fd00::/8" an IP range; "*" any valid host. Defaults to [".localhost", "127.0.0.1", "[::1]"].
+   *
+   * @minItems 1
+   */
+  allowedHosts?: string[];
+  /**
+   * The probe bypass: a request carrying a configured token in the probe header passes whatever its Host.
+   */
+  probe?: {
+    /**
+     * Name of the request header that carries the probe token, case-insensitive.
+     */
+    header?: string;
+    /**
+     * The accepted token, or several for rotation. Prefer the environment variable named by valueEnv: a token in a config file is a secret in source control.
+     */
+    value?: string | string[];
+    /**
+     * Name of the environment variable that holds the token. A comma-separated value gives several tokens.
+     */
+    valueEnv?: string;
+    /**
+     * When set, the bypass works only on these exact paths; the query string is ignored.
+     *
+     * @minItems 1
+     */
+    paths?: string[];
+    /**
+     * HTTP methods that may use the bypass.
+     *
+     * @minItems 1
+     */
+    methods?: ('GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS')[];
+  };
+  /**
+   * Paths that skip the host check with no header at all, for probers that cannot send one (AWS ALB, GCP). GET and HEAD only, exact path, query string ignored.
+   */
+  exemptPaths?: string[];
+  /**
+   * Validate X-Forwarded-Host instead of Host. Defaults to the Koa app's `proxy` setting.
+   */
+  trustProxy?: boolean;
+  /**
+   * HTTP status code sent when the host is not allowed.
+   */
+  rejectStatus?: number;
+}

@@ -1,0 +1,100 @@
+import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
+import { normaliseName, parsePort } from './parse-host';
+
+/** One `allowedHosts` entry, parsed. `port` pins the pattern to that port. */
+export type HostPattern =
+  | { readonly kind: 'any'; readonly text: string }
+  | { readonly kind: 'name' | 'domain' | 'subdomains'; readonly text: string; readonly name: string; readonly port?: number }
+  | { readonly kind: 'address'; readonly text: string; readonly address: string; readonly family: 4 | 6; readonly port?: number }
+  | { readonly kind: 'range'; readonly text: string; readonly address: string; readonly family: 4 | 6; readonly prefix: number };
+
+/** A pattern, or the reason it could never match. */
+export type HostPatternResult = { readonly pattern: HostPattern } | { readonly problem: string };
+
+const NAME_SYNTAX = /^[a-z0-9.-]+$/;
+const HAS_NON_ASCII = /[^ -~]/;
+
+/**
+ * Parses one `allowedHosts` entry. The kinds: `*`; `example.com`; `.example.com` (the domain and its subdomains);
+ * `*.example.com` (subdomains only); `10.1.2.3` and `[::1]`; `10.0.0.0/8` and `fd00::/8`. Names and IP literals may
+ * carry a `:port`. Unicode names become punycode.
+ */
+export function parseHostPattern(text: string): HostPatternResult {
+  if (text.length === 0) return { problem: 'must not be an empty string.' };
+  if (/\s/.test(text)) return { problem: 'contains whitespace. Remove it.' };
+  if (text === '*') return { pattern: { kind: 'any', text } };
+  if (text.includes('/')) return parseRange(text);
+  const split = splitPort(text);
+  if ('problem' in split) return split;
+  const { host, port } = split;
+  if (host.startsWith('[')) {
+    const address = host.slice(1, -1);
+    if (isIP(address) !== 6) return { problem: 'is not a valid IPv6 address in brackets, such as "[::1]".' };
+    return { pattern: { kind: 'address', text, address, family: 6, ...withPort(port) } };
+  }
+  if (isIP(host) === 4) return { pattern: { kind: 'address', text, address: host, family: 4, ...withPort(port) } };
+  if (host.startsWith('*.')) return namePattern(text, 'subdomains', host.slice(2), port);
+  if (host.startsWith('.')) return namePattern(text, 'domain', host.slice(1), port);
+  if (host.includes('*')) {
+    return { problem: 'has a wildcard in the wrong place. Write "*.example.com" for subdomains, or ".example.com" to include the domain itself.' };
+  }
+  return namePattern(text, 'name', host, port);
+}
+
+function splitPort(text: string): { host: string; port: number | undefined } | { problem: string } {
+  if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    if (close === -1) return { problem: 'opens a bracket it never closes. Write IPv6 literals as "[::1]".' };
+    return withPortText(text.slice(0, close + 1), text.slice(close + 1));
+  }
+  const colons = text.split(':').length - 1;
+  if (colons > 1) {
+    return isIP(text) === 6
+      ? { problem: `is an IPv6 address without brackets. Write "[${text}]", or "${text}/128" as a range.` }
+      : { problem: 'has more than one ":". Write "host:port", with IPv6 literals in brackets.' };
+  }
+  if (colons === 0) return { host: text, port: undefined };
+  const colon = text.indexOf(':');
+  return withPortText(text.slice(0, colon), text.slice(colon));
+}
+
+function withPortText(host: string, rest: string): { host: string; port: number | undefined } | { problem: string } {
+  if (rest === '') return { host, port: undefined };
+  const port = rest.startsWith(':') ? parsePort(rest.slice(1)) : null;
+  if (port === null || port === 0) return { problem: 'has an invalid port. A port is a number from 1 to 65535, as in "example.com:8443".' };
+  return { host, port };
+}
+
+function withPort(port: number | undefined): { port?: number } {
+  return port === undefined ? {} : { port };
+}
+
+function namePattern(
+  text: string,
+  kind: 'name' | 'domain' | 'subdomains',
+  rawName: string,
+  port: number | undefined,
+): HostPatternResult {
+  const ascii = HAS_NON_ASCII.test(rawName) ? domainToASCII(rawName) : rawName.toLowerCase();
+  const name = NAME_SYNTAX.test(ascii) ? normaliseName(ascii) : undefined;
+  if (name === undefined) {
+    return { problem: 'is not a valid host name, so it could never match. Use letters, digits, "-" and "." between non-empty labels.' };
+  }
+  return { pattern: { kind, text, name, ...withPort(port) } };
+}
+
+function parseRange(text: string): HostPatternResult {
+  const slash = text.lastIndexOf('/');
+  const rawAddress = text.slice(0, slash);
+  const address = rawAddress.startsWith('[') && rawAddress.endsWith(']') ? rawAddress.slice(1, -1) : rawAddress;
+  const family = isIP(address) as 0 | 4 | 6;
+  if (family === 0) return { problem: 'is not a valid IP range: the part before "/" must be an IP address, as in "10.0.0.0/8".' };
+  const maxPrefix = family === 4 ? 32 : 128;
+  const prefixText = text.slice(slash + 1);
+  const prefix = /^[0-9]{1,3}$/.test(prefixText) ? Number(prefixText) : Number.NaN;
+  if (!(prefix <= maxPrefix)) {
+    return { problem: `is not a valid IP range: the prefix length after "/" must be a number from 0 to ${maxPrefix}.` };
+  }
+  return { pattern: { kind: 'range', text, address, family, prefix } };
+}

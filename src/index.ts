@@ -1,0 +1,13 @@
+import type { HealthCheckState } from './core/decide';
+
+export { healthChecks, probeBypass, hostAllowlist } from './koa/middleware';
+export { loadConfig, type LoadConfigOptions, type LoadedConfig } from './config/load-config';
+export { HealthChecksConfigError } from './errors';
+export type { HealthChecksConfig, HealthChecksOptions, HealthCheckState, RejectInfo, RejectReason } from './options';
+
+declare module 'koa' {
+  interface DefaultState {
+    /** Set by koa-allow-healthchecks on every request it lets through. */
+    healthCheck?: HealthCheckState;
+  }
+}
