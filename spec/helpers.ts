@@ -1,0 +1,82 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type KoaType from 'koa';
+import type { Middleware } from 'koa';
+import request from 'supertest';
+
+/**
+ * The Koa under test: `koa` (3.x) by default, or the package named by KOA_MODULE, so that .ci/run can run the same
+ * suite once more against Koa 2 (`KOA_MODULE=koa2`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const Koa: typeof KoaType = require(process.env.KOA_MODULE ?? 'koa');
+
+/** An app with `middleware` first and a last handler that answers 200 with `ctx.state.healthCheck` as JSON. */
+export function appWith(middleware: Middleware | Middleware[], configure?: (app: KoaType) => void): KoaType {
+  const app = new Koa();
+  configure?.(app);
+  for (const layer of Array.isArray(middleware) ? middleware : [middleware]) app.use(layer);
+  app.use((ctx) => {
+    ctx.body = { healthCheck: ctx.state.healthCheck ?? null };
+  });
+  return app;
+}
+
+/** A supertest agent over the app's callback: no listening socket. */
+export function client(app: KoaType) {
+  return request(app.callback());
+}
+
+/** Runs `fn` with the environment variables set (or unset, for `undefined`), then restores them. */
+export function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
+  const saved = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  apply(vars);
+  try {
+    return fn();
+  } finally {
+    apply(saved);
+  }
+}
+
+/** The token variable, unset: most tests must not inherit a token from the developer's shell. */
+export const NO_TOKEN = { HEALTH_CHECK_HEADER_VALUE: undefined };
+
+/**
+ * Makes a temporary project directory holding `files` (path → content; objects are written as JSON) and returns its
+ * path. A package.json is added unless given, so that the config search stops there. `removeProjects()` deletes them.
+ */
+export function makeProject(files: Record<string, string | object>): string {
+  const root = mkdtempSync(join(tmpdir(), 'koa-allow-healthchecks-'));
+  createdProjects.push(root);
+  const withPackage = 'package.json' in files ? files : { 'package.json': { name: 'fixture' }, ...files };
+  for (const [relative, content] of Object.entries(withPackage)) {
+    const path = join(root, relative);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  }
+  return root;
+}
+
+const createdProjects: string[] = [];
+
+export function removeProjects(): void {
+  for (const root of createdProjects.splice(0)) rmSync(root, { recursive: true, force: true });
+}
+
+/** Calls `fn` and returns what it threw, failing if it threw nothing. */
+export function thrownBy(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof Error) return error;
+    throw new Error(`threw a non-Error: ${String(error)}`);
+  }
+  throw new Error('expected a throw, but nothing was thrown');
+}
