@@ -1,0 +1,125 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { HealthChecksConfigError, loadConfig } from '../src';
+import { SEARCH_PLACES } from '../src/config/load-config';
+import { makeProject, removeProjects, thrownBy } from './helpers';
+
+const CONFIG = { allowedHosts: ['example.com'], probe: { header: 'X-Probe' } };
+const AS_JSON = JSON.stringify(CONFIG);
+const AS_YAML = 'allowedHosts:\n  - example.com\nprobe:\n  header: X-Probe\n';
+const AS_CJS = `module.exports = ${AS_JSON};\n`;
+const AS_ESM = `export default ${AS_JSON};\n`;
+
+describe('loadConfig', () => {
+  afterEach(removeProjects);
+
+  // Every format the README lists, each alone in a project.
+  const formats: [file: string, content: string, packageJson?: object][] = [
+    ['package.json', JSON.stringify({ name: 'fixture', healthchecks: CONFIG })],
+    ['.healthchecksrc', AS_JSON],
+    ['.healthchecksrc', AS_YAML],
+    ['.healthchecksrc.json', AS_JSON],
+    ['.healthchecksrc.yaml', AS_YAML],
+    ['.healthchecksrc.yml', AS_YAML],
+    ['.healthchecksrc.js', AS_CJS],
+    ['.healthchecksrc.js', AS_ESM, { name: 'fixture', type: 'module' }],
+    ['.healthchecksrc.cjs', AS_CJS],
+    ['.healthchecksrc.mjs', AS_ESM],
+    ['healthchecks.config.js', AS_CJS],
+    ['healthchecks.config.js', AS_ESM, { name: 'fixture', type: 'module' }],
+    ['healthchecks.config.cjs', AS_CJS],
+    ['healthchecks.config.mjs', AS_ESM],
+    ['healthchecks.config.json', AS_JSON],
+    ['healthchecks.config.yaml', AS_YAML],
+    ['healthchecks.config.yml', AS_YAML],
+  ];
+  for (const [file, content, packageJson] of formats) {
+    const variant = content === AS_YAML ? ' (YAML)' : packageJson !== undefined ? ' (ES module package)' : content === AS_ESM ? ' (ES module)' : '';
+    it(`finds ${file}${variant}`, () => {
+      const cwd = makeProject({ ...(packageJson === undefined ? {} : { 'package.json': packageJson }), [file]: content });
+      expect(loadConfig({ cwd })).to.deep.equal({ config: CONFIG, filepath: join(cwd, file) });
+    });
+  }
+
+  it('searches the places in the documented order', () => {
+    const files = Object.fromEntries(SEARCH_PLACES.slice(1).map((place) => [place, contentFor(place)]));
+    const cwd = makeProject(files);
+    for (const place of SEARCH_PLACES.slice(1)) {
+      expect(loadConfig({ cwd })?.filepath).to.equal(join(cwd, place));
+      rmSync(join(cwd, place));
+    }
+  });
+
+  it('prefers the package.json key to any rc file', () => {
+    const cwd = makeProject({ 'package.json': { name: 'fixture', healthchecks: CONFIG }, '.healthchecksrc.json': '{}' });
+    expect(loadConfig({ cwd })?.filepath).to.equal(join(cwd, 'package.json'));
+  });
+
+  it('searches up from cwd to the nearest package.json', () => {
+    const root = makeProject({ '.healthchecksrc.json': AS_JSON });
+    const nested = join(root, 'src', 'deep');
+    mkdirSync(nested, { recursive: true });
+    expect(loadConfig({ cwd: nested })?.filepath).to.equal(join(root, '.healthchecksrc.json'));
+  });
+
+  it('does not search above the nearest package.json', () => {
+    const root = makeProject({ '.healthchecksrc.json': AS_JSON, 'app/package.json': { name: 'app' } });
+    expect(loadConfig({ cwd: join(root, 'app') })).to.equal(null);
+  });
+
+  it('returns null when no file is found', () => {
+    expect(loadConfig({ cwd: makeProject({}) })).to.equal(null);
+  });
+
+  it('returns null with configFile: false, even beside a config file', () => {
+    expect(loadConfig({ cwd: makeProject({ '.healthchecksrc.json': AS_JSON }), configFile: false })).to.equal(null);
+  });
+
+  it('loads a named configFile, relative to cwd, whatever its name', () => {
+    const cwd = makeProject({ 'config/probes.yaml': AS_YAML, '.healthchecksrc.json': '{"rejectStatus": 404}' });
+    expect(loadConfig({ cwd, configFile: 'config/probes.yaml' })).to.deep.equal({ config: CONFIG, filepath: join(cwd, 'config/probes.yaml') });
+  });
+
+  it('reads an empty named file as an empty config', () => {
+    const cwd = makeProject({ 'empty.json': '' });
+    expect(loadConfig({ cwd, configFile: 'empty.json' })?.config).to.deep.equal({});
+  });
+
+  it('names a configFile that does not exist', () => {
+    const cwd = makeProject({});
+    const error = thrownBy(() => loadConfig({ cwd, configFile: 'missing.json' }));
+    expect(error).to.be.instanceOf(HealthChecksConfigError);
+    expect((error as HealthChecksConfigError).filepath).to.equal(join(cwd, 'missing.json'));
+    expect(error.message).to.include(join(cwd, 'missing.json')).and.include('does not exist');
+  });
+
+  describe('a file that cannot be parsed', () => {
+    const secret = 'SECRET-TOKEN-1234';
+    const broken: [file: string, content: string, says: string][] = [
+      ['.healthchecksrc.json', `{"probe": {"value": "${secret}" "header": "X"}}`, 'not valid JSON at line 1, column'],
+      ['.healthchecksrc.yaml', `probe:\n  value: ${secret}\n  methods: [GET\n`, 'not valid YAML at line'],
+      ['.healthchecksrc', `{"probe": {"value": "${secret}",}`, 'not valid YAML'],
+      ['.healthchecksrc.cjs', `module.exports = { probe: { value: '${secret}' } ;\n`, 'syntax error'],
+      ['healthchecks.config.mjs', `throw new Error('${secret}');\n`, 'threw an Error while loading'],
+    ];
+    for (const [file, content, says] of broken) {
+      it(`${file}: names the file and the position, and never quotes its content`, () => {
+        const cwd = makeProject({ [file]: content });
+        const error = thrownBy(() => loadConfig({ cwd }));
+        expect(error).to.be.instanceOf(HealthChecksConfigError);
+        expect((error as HealthChecksConfigError).filepath).to.equal(join(cwd, file));
+        expect(error.message).to.include(join(cwd, file)).and.include(says);
+        expect(JSON.stringify({ message: error.message, stack: error.stack, cause: String(error.cause) })).not.to.include(secret);
+      });
+    }
+  });
+});
+
+/** A config that names its own file, in the syntax its extension wants. */
+function contentFor(place: string): string {
+  const config = JSON.stringify({ exemptPaths: [`/${place}`] });
+  if (place.endsWith('.mjs')) return `export default ${config};`;
+  if (place.endsWith('js')) return `module.exports = ${config};`;
+  return config;
+}
