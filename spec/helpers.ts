@@ -76,7 +76,7 @@ export function thrownBy(fn: () => unknown): Error {
     fn();
   } catch (error) {
     if (error instanceof Error) return error;
-    throw new Error(`threw a non-Error: ${String(error)}`);
+    throw new Error(`threw a non-Error: ${String(error)}`, { cause: error });
   }
   throw new Error('expected a throw, but nothing was thrown');
 }

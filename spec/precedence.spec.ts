@@ -1,4 +1,3 @@
-import { expect } from 'chai';
 import { healthChecks, type HealthChecksOptions } from '../src';
 import { appWith, client, makeProject, NO_TOKEN, removeProjects, withEnv } from './helpers';
 
