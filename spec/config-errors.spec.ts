@@ -55,9 +55,9 @@ describe('config errors', () => {
     });
   }
 
-  it('lists every problem at once', () => {
-    const error = configError({ allowedHost: [], rejectStatus: 1, trustProxy: 1 });
-    expect(error.problems).to.have.length(3);
+  it('lists every problem at once, schema and host patterns alike', () => {
+    const error = configError({ allowedHost: [], rejectStatus: 1, trustProxy: 1, allowedHosts: ['::1', 'a.com:0'] });
+    expect(error.problems).to.have.length(5);
   });
 
   it('never quotes a token, even a malformed one', () => {

@@ -5,7 +5,7 @@ import type { Policy, ProbePolicy } from '../core/decide';
 import { compileTokenVerifier } from '../core/probe-token';
 import { HealthChecksConfigError, OPTIONS_SOURCE, fileSource, type ConfigSource } from '../errors';
 import type { HealthChecksOptions } from '../options';
-import { checkConfig, type CheckedConfig } from './check-config';
+import { checkConfig, parseAllowedHosts, type CheckedConfig } from './check-config';
 import { loadConfig } from './load-config';
 import { mergeConfig, withoutUndefined } from './merge-config';
 import { resolveTokens, type ResolvedTokens } from './probe-tokens';
@@ -30,6 +30,8 @@ const DEFAULTS = {
   rejectStatus: 400,
 } satisfies HealthChecksConfig;
 
+const DEFAULT_HOST_PATTERNS: readonly HostPattern[] = parseAllowedHosts(DEFAULT_ALLOWED_HOSTS).patterns;
+
 let warnedAboutDefaultHosts = false;
 
 /**
@@ -40,21 +42,21 @@ let warnedAboutDefaultHosts = false;
  */
 export function buildSettings(options: HealthChecksOptions = {}, env: NodeJS.ProcessEnv = process.env): Settings {
   const { cwd, configFile, onReject, config: optionConfig } = checkProgrammaticOptions(withoutUndefined(options));
-  const fromOptions = checked(checkConfig(optionConfig, PROGRAMMATIC_KEYS), OPTIONS_SOURCE);
+  const fromOptions = checked(optionConfig, OPTIONS_SOURCE, PROGRAMMATIC_KEYS);
   const loaded = loadConfig({ cwd, configFile });
-  const source = loaded === null ? undefined : fileSource(loaded.filepath);
-  const fromFile = loaded === null || source === undefined ? undefined : checked(checkConfig(loaded.config), source);
+  const file = loaded === null ? undefined : { source: fileSource(loaded.filepath), content: loaded.config };
+  const fromFile = file === undefined ? undefined : checked(file.content, file.source);
 
   const merged = mergeConfig(DEFAULTS, fromFile?.config ?? {}, fromOptions.config);
   const hostPatterns = fromOptions.hostPatterns ?? fromFile?.hostPatterns;
   if (hostPatterns === undefined) warnAboutDefaultHostsInProduction(env);
   const tokens = resolveTokens(fromOptions.config.probe?.value, fromFile?.config.probe?.value, env, probeVariable(merged));
   const probeConfiguredIn =
-    fromOptions.config.probe !== undefined ? OPTIONS_SOURCE : fromFile?.config.probe !== undefined ? source : undefined;
+    fromOptions.config.probe !== undefined ? OPTIONS_SOURCE : fromFile?.config.probe !== undefined ? file?.source : undefined;
 
   return {
     policy: {
-      hosts: compileHostPatterns(hostPatterns ?? defaultHostPatterns()),
+      hosts: compileHostPatterns(hostPatterns ?? DEFAULT_HOST_PATTERNS),
       probe: buildProbePolicy(merged, tokens, probeConfiguredIn),
       exemptPaths: new Set(merged.exemptPaths),
     },
@@ -64,7 +66,9 @@ export function buildSettings(options: HealthChecksOptions = {}, env: NodeJS.Pro
   };
 }
 
-function checked(result: ReturnType<typeof checkConfig>, source: ConfigSource): CheckedConfig {
+/** Checks one layer of configuration, throwing every problem it has as one error naming `source`. */
+function checked(data: unknown, source: ConfigSource, extraRootKeys?: readonly string[]): CheckedConfig {
+  const result = checkConfig(data, extraRootKeys);
   if ('problems' in result) throw new HealthChecksConfigError(source, result.problems);
   return result.checked;
 }
@@ -98,12 +102,6 @@ function buildProbePolicy(
 
 function probeVariable(merged: HealthChecksConfig): string {
   return merged.probe?.valueEnv ?? DEFAULTS.probe.valueEnv;
-}
-
-function defaultHostPatterns(): HostPattern[] {
-  const result = checkConfig({ allowedHosts: [...DEFAULT_ALLOWED_HOSTS] });
-  if ('problems' in result || result.checked.hostPatterns === undefined) throw new Error('invalid built-in defaults');
-  return [...result.checked.hostPatterns];
 }
 
 function warnAboutDefaultHostsInProduction(env: NodeJS.ProcessEnv): void {

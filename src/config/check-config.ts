@@ -9,22 +9,36 @@ export interface CheckedConfig {
 }
 
 /**
- * Checks one layer of configuration (a file's content, or the programmatic options) against the schema, then checks
- * that every `allowedHosts` entry could match something. Returns the problems, or the checked layer.
+ * Checks one layer of configuration (a file's content, or the programmatic options) against the schema, and checks
+ * that every `allowedHosts` entry could match something. Returns all the problems, or the checked layer.
  */
 export function checkConfig(
   data: unknown,
   extraRootKeys: readonly string[] = [],
 ): { problems: string[] } | { checked: CheckedConfig } {
   const problems = validateAgainstSchema(data, extraRootKeys);
+  const texts = hostTexts(data);
+  const hosts = texts === undefined ? undefined : parseAllowedHosts(texts);
+  problems.push(...(hosts?.problems ?? []));
   if (problems.length > 0) return { problems };
-  const config = data as HealthChecksConfig;
-  if (config.allowedHosts === undefined) return { checked: { config, hostPatterns: undefined } };
-  const hostPatterns: HostPattern[] = [];
-  config.allowedHosts.forEach((text, index) => {
+  return { checked: { config: data as HealthChecksConfig, hostPatterns: hosts?.patterns } };
+}
+
+/** `allowedHosts`, when it is a list of non-empty strings; the schema reports anything else. */
+function hostTexts(data: unknown): string[] | undefined {
+  const hosts = (data as { allowedHosts?: unknown } | null)?.allowedHosts;
+  if (!Array.isArray(hosts) || !hosts.every((host) => typeof host === 'string' && host !== '')) return undefined;
+  return hosts as string[];
+}
+
+/** Parses every `allowedHosts` entry, with a problem line, by key path, for each that could never match. */
+export function parseAllowedHosts(texts: readonly string[]): { patterns: HostPattern[]; problems: string[] } {
+  const patterns: HostPattern[] = [];
+  const problems: string[] = [];
+  texts.forEach((text, index) => {
     const result = parseHostPattern(text);
-    if ('pattern' in result) hostPatterns.push(result.pattern);
+    if ('pattern' in result) patterns.push(result.pattern);
     else problems.push(`allowedHosts[${index}] ${JSON.stringify(text)} ${result.problem}`);
   });
-  return problems.length > 0 ? { problems } : { checked: { config, hostPatterns } };
+  return { patterns, problems };
 }

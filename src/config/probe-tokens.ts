@@ -5,7 +5,7 @@ const SENDABLE_TOKEN = /^[!-~](?:[ -~]*[!-~])?$/;
 
 type ProbeValue = NonNullable<HealthChecksConfig['probe']>['value'];
 
-/** The tokens that resolved, and where from, for error messages. Never holds a token in `source`. */
+/** The tokens that resolved, and any problem with them. Problems never quote a token. */
 export interface ResolvedTokens {
   readonly tokens: readonly string[];
   readonly problems: readonly string[];
