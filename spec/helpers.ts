@@ -1,4 +1,7 @@
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type KoaType from 'koa';
@@ -79,4 +82,37 @@ export function thrownBy(fn: () => unknown): Error {
     throw new Error(`threw a non-Error: ${String(error)}`, { cause: error });
   }
   throw new Error('expected a throw, but nothing was thrown');
+}
+
+/** A real HTTP server for the app on 127.0.0.1, on a free port. Close it when done. */
+export async function listen(app: KoaType): Promise<{ server: Server; port: number }> {
+  const server = createServer(app.callback());
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** A raw response: the status code (0 when the server closed without one), and the whole text. */
+export interface RawResponse {
+  status: number;
+  text: string;
+}
+
+/**
+ * Writes `bytes` to a fresh socket exactly as given, and reads until the server closes the connection or `timeoutMs`
+ * passes. Send `Connection: close` (or HTTP/1.0) so the server closes it.
+ */
+export async function sendRaw(port: number, bytes: string | Buffer, timeoutMs = 3000): Promise<RawResponse> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.setTimeout(timeoutMs, () => socket.destroy());
+  socket.end(bytes);
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of socket) chunks.push(chunk as Buffer);
+  } catch {
+    // A reset after the response still leaves what was read.
+  }
+  const text = Buffer.concat(chunks).toString('latin1');
+  return { status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0), text };
 }

@@ -3,6 +3,7 @@ import { buildSettings, type Settings } from '../config/build-settings';
 import { checkHost, decide, isProbe, ordinaryState, probeState, type Decision } from '../core/decide';
 import type { HealthChecksOptions } from '../options';
 import { readRequestFacts } from './read-request';
+import { stripHeader } from './strip-header';
 
 /** Body of every rejection. It echoes nothing from the request. */
 const REJECT_BODY = 'Host not allowed';
@@ -13,13 +14,15 @@ const REJECT_BODY = 'Host not allowed';
  *
  * A request carrying a valid token in the probe header passes whatever its Host; any other request passes only if its
  * host is allowed, or if it is a GET or HEAD of an exempt path. A passing request gets `ctx.state.healthCheck`; a
- * rejected one gets `rejectStatus` and a plain-text body, and `next()` is not called.
+ * rejected one gets `rejectStatus` and a plain-text body, and `next()` is not called. The probe header is removed
+ * from the request either way, so that nothing downstream sees a token.
  */
 export function healthChecks(options?: HealthChecksOptions): Middleware {
   const settings = buildSettings(options);
   const { policy } = settings;
   return async function healthChecksMiddleware(ctx: ParameterizedContext, next: Next) {
     const request = readRequestFacts(ctx, policy.probe?.header, settings.trustProxy);
+    if (policy.probe !== undefined) stripHeader(ctx.req, policy.probe.header);
     return pass(ctx, next, decide(policy, request), settings);
   };
 }
@@ -33,6 +36,7 @@ export function probeBypass(options?: HealthChecksOptions): Middleware {
   const { probe } = settings.policy;
   return async function probeBypassMiddleware(ctx: ParameterizedContext, next: Next) {
     const request = readRequestFacts(ctx, probe?.header, settings.trustProxy);
+    if (probe !== undefined) stripHeader(ctx.req, probe.header);
     ctx.state.healthCheck = isProbe(probe, request) ? probeState(request) : ordinaryState(request);
     return next();
   };

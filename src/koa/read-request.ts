@@ -33,7 +33,21 @@ function readHost(req: IncomingMessage | Http2ServerRequest, trustProxy: boolean
     const authority = readRawHeader(req, ':authority');
     if (authority) return authority;
   }
-  return readRawHeader(req, 'host');
+  return withTargetAuthority(readRawHeader(req, 'host'), req.url);
+}
+
+const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i;
+
+/**
+ * An absolute-form request target (`GET http://a.example/ HTTP/1.1`) carries its own authority, which RFC 9112
+ * section 3.2.2 says takes precedence over Host, while Koa keeps reading Host. When the two differ, both are returned
+ * as a list, which never validates: the request is ambiguous, so it is refused.
+ */
+function withTargetAuthority(host: string | undefined, target: string | undefined): string | undefined {
+  if (target === undefined || target.startsWith('/')) return host;
+  const authority = ABSOLUTE_FORM.exec(target)?.[1];
+  if (authority === undefined || authority.toLowerCase() === host?.toLowerCase()) return host;
+  return `${host ?? ''}, ${authority}`;
 }
 
 /**

@@ -1,7 +1,6 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
 import { connect as connectHttp2, createServer as createHttp2Server, type Http2Server } from 'node:http2';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import type { Middleware } from 'koa';
 import { healthChecks } from '../src';
@@ -15,46 +14,9 @@ function middleware(): Middleware {
   );
 }
 
-function portOf(server: Server | Http2Server): number {
+function portOf(server: Http2Server): number {
   return (server.address() as AddressInfo).port;
 }
-
-/** Sends `head` as raw bytes and returns the status code of the response. */
-async function rawStatus(port: number, head: string): Promise<number> {
-  const socket = connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  socket.end(head);
-  let response = '';
-  for await (const chunk of socket) response += String(chunk);
-  return Number(/^HTTP\/1\.[01] (\d{3})/.exec(response)?.[1] ?? 0);
-}
-
-describe('over HTTP/1 raw sockets', () => {
-  let server: Server;
-  before(async () => {
-    server = createServer(appWith(middleware()).callback());
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-  });
-  after(() => server.close());
-
-  it('answers a well-formed request for an allowed host', async () => {
-    expect(await rawStatus(portOf(server), 'GET / HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n')).to.equal(200);
-  });
-
-  it('rejects a second Host header, which Node would otherwise drop', async () => {
-    const head = 'GET / HTTP/1.1\r\nHost: example.com\r\nHost: evil.tld\r\nConnection: close\r\n\r\n';
-    expect(await rawStatus(portOf(server), head)).to.be.within(400, 499);
-  });
-
-  it('rejects HTTP/1.0 with no Host', async () => {
-    expect(await rawStatus(portOf(server), 'GET / HTTP/1.0\r\n\r\n')).to.equal(400);
-  });
-
-  it('lets a probe through on HTTP/1.0 with no Host', async () => {
-    expect(await rawStatus(portOf(server), `GET / HTTP/1.0\r\nX-Health: ${TOKEN}\r\n\r\n`)).to.equal(200);
-  });
-});
 
 describe('over HTTP/2', () => {
   let server: Http2Server;
