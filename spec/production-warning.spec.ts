@@ -27,6 +27,12 @@ describe('the default hosts', () => {
     expect(warnings[0]).to.include('allowedHosts is not configured');
   });
 
+  it('warn without the token, which sits in the same environment', () => {
+    const secret = 'S3CRET-token-in-env-4c1d';
+    const stderr = stderrOf(BUILD_THREE, { NODE_ENV: 'production', HEALTH_CHECK_HEADER_VALUE: secret });
+    expect(stderr).to.include('KOA_ALLOW_HEALTHCHECKS_DEFAULT_HOSTS').and.not.include(secret);
+  });
+
   it('do not warn outside production', () => {
     const stderr = stderrOf(BUILD_THREE, { NODE_ENV: 'development' });
     expect(stderr).to.equal('done');
