@@ -27,24 +27,45 @@ describe('over HTTP/2', () => {
   });
   after(() => server.close());
 
-  /** Sends a GET with the given :authority and headers and returns the status. */
-  async function status(authority: string, headers: Record<string, string> = {}): Promise<number> {
+  /** Sends a GET with the given :authority and headers and returns the status and body. */
+  async function send(authority: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
     const session = connectHttp2(`http://127.0.0.1:${portOf(server)}`);
     try {
       const stream = session.request({ ':path': '/', ':authority': authority, ...headers });
       const [responseHeaders] = (await once(stream, 'response')) as [Record<string, unknown>];
-      stream.resume();
+      let body = '';
+      stream.on('data', (chunk: Buffer) => (body += chunk.toString()));
       await once(stream, 'end');
-      return Number(responseHeaders[':status']);
+      return { status: Number(responseHeaders[':status']), body };
     } finally {
       session.close();
     }
+  }
+
+  async function status(authority: string, headers: Record<string, string> = {}): Promise<number> {
+    return (await send(authority, headers)).status;
   }
 
   it('validates :authority like Host', async () => {
     expect(await status('example.com:443')).to.equal(200);
     expect(await status('evil.tld')).to.equal(400);
     expect(await status('example.com@evil.tld')).to.equal(400);
+  });
+
+  it('refuses what nghttp2 lets through and what it does not, and keeps serving', async () => {
+    for (const authority of ['example.com, evil.tld', 'example.com:', 'a b', '[::1']) {
+      const outcome = await send(authority).then(
+        (response) => response.status,
+        (error: Error) => (error.message.includes('NGHTTP2_PROTOCOL_ERROR') ? 'refused by nghttp2' : error.message),
+      );
+      expect([400, 'refused by nghttp2'], authority).to.include(outcome);
+    }
+    expect(await status('example.com')).to.equal(200);
+  });
+
+  it('records the normalised :authority in ctx.state.healthCheck', async () => {
+    const { body } = await send('EXAMPLE.com.:8443');
+    expect(JSON.parse(body)).to.deep.equal({ healthCheck: { probe: false, via: null, host: 'example.com' } });
   });
 
   it('lets a probe through whatever its :authority', async () => {
