@@ -5,23 +5,18 @@ const SENDABLE_TOKEN = /^[!-~](?:[ -~]*[!-~])?$/;
 
 type ProbeValue = NonNullable<HealthChecksConfig['probe']>['value'];
 
-/** The tokens that resolved, and any problem with them. Problems never quote a token. */
-export interface ResolvedTokens {
-  readonly tokens: readonly string[];
-  readonly problems: readonly string[];
-}
+/** Where the tokens came from. */
+export type TokenSource = 'options' | 'environment' | 'config file';
+
+/** The tokens that resolved and where from, or the problems with them. Problems never quote a token. */
+export type ResolvedTokens = { readonly tokens: readonly string[]; readonly source: TokenSource } | { readonly problems: readonly string[] };
 
 /**
  * Resolves the accepted tokens. Programmatic `probe.value` wins, then the environment variable, then the config
  * file's `probe.value`. The variable may list several tokens separated by commas; blank entries are dropped.
  */
-export function resolveTokens(
-  fromOptions: ProbeValue,
-  fromFile: ProbeValue,
-  env: NodeJS.ProcessEnv,
-  variable: string,
-): ResolvedTokens {
-  if (fromOptions !== undefined) return { tokens: asList(fromOptions), problems: [] };
+export function resolveTokens(fromOptions: ProbeValue, fromFile: ProbeValue, env: NodeJS.ProcessEnv, variable: string): ResolvedTokens {
+  if (fromOptions !== undefined) return { tokens: asList(fromOptions), source: 'options' };
   const fromEnv = env[variable];
   if (fromEnv !== undefined && fromEnv.trim() !== '') {
     const tokens = fromEnv
@@ -29,16 +24,15 @@ export function resolveTokens(
       .map((token) => token.trim())
       .filter((token) => token !== '');
     const unsendable = tokens.filter((token) => !SENDABLE_TOKEN.test(token)).length;
-    const problems =
-      unsendable === 0
-        ? []
-        : [
-            `The environment variable ${variable} holds ${unsendable} token(s) that a header cannot carry. ` +
-              'Use printable ASCII characters only, and separate tokens with commas.',
-          ];
-    return { tokens, problems };
+    if (unsendable === 0) return { tokens, source: 'environment' };
+    return {
+      problems: [
+        `The environment variable ${variable} holds ${unsendable} token(s) that a header cannot carry. ` +
+          'Use printable ASCII characters only, and separate tokens with commas.',
+      ],
+    };
   }
-  return { tokens: fromFile === undefined ? [] : asList(fromFile), problems: [] };
+  return { tokens: fromFile === undefined ? [] : asList(fromFile), source: 'config file' };
 }
 
 function asList(value: string | string[]): string[] {

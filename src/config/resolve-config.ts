@@ -1,0 +1,119 @@
+import type { HealthChecksConfig } from '../config-types.generated';
+import type { HostPattern } from '../core/host-pattern';
+import { HealthChecksConfigError, OPTIONS_SOURCE, fileSource, type ConfigSource } from '../errors';
+import type { HealthChecksOptions } from '../options';
+import { checkConfig, parseAllowedHosts, type CheckedConfig } from './check-config';
+import { loadConfig } from './load-config';
+import { mergeConfig, withoutUndefined } from './merge-config';
+import { resolveTokens, type TokenSource } from './probe-tokens';
+import { checkProgrammaticOptions, PROGRAMMATIC_KEYS } from './programmatic-options';
+
+/** Django's development defaults for ALLOWED_HOSTS. */
+export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['.localhost', '127.0.0.1', '[::1]'];
+
+const DEFAULTS = {
+  allowedHosts: [...DEFAULT_ALLOWED_HOSTS],
+  probe: { header: 'X-Health', valueEnv: 'HEALTH_CHECK_HEADER_VALUE', methods: ['GET', 'HEAD'] },
+  exemptPaths: [],
+  rejectStatus: 400,
+} satisfies HealthChecksConfig;
+
+const DEFAULT_HOST_PATTERNS: readonly HostPattern[] = parseAllowedHosts(DEFAULT_ALLOWED_HOSTS).patterns;
+
+/** The probe bypass as configured, with its tokens resolved. */
+export interface ResolvedProbe {
+  readonly header: string;
+  readonly valueEnv: string;
+  /** Secrets: never print them. */
+  readonly tokens: readonly string[];
+  readonly tokenSource: TokenSource;
+  readonly paths: readonly string[] | undefined;
+  readonly methods: readonly string[];
+}
+
+/** The whole configuration after defaults, file, environment and options are merged and checked. */
+export interface ResolvedConfig {
+  /** The config file it came from, if any. */
+  readonly filepath: string | undefined;
+  readonly allowedHosts: readonly string[];
+  readonly usesDefaultHosts: boolean;
+  readonly hostPatterns: readonly HostPattern[];
+  /** `undefined` when the bypass is off. */
+  readonly probe: ResolvedProbe | undefined;
+  readonly exemptPaths: readonly string[];
+  /** `undefined` means: follow the Koa app's `proxy` setting. */
+  readonly trustProxy: boolean | undefined;
+  readonly rejectStatus: number;
+  readonly onReject: HealthChecksOptions['onReject'];
+}
+
+/**
+ * Loads the config file, checks it and the options, and merges defaults < file < environment (the token) < options.
+ *
+ * @throws {HealthChecksConfigError} for any problem, naming the file or the options it came from.
+ */
+export function resolveConfig(options: HealthChecksOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+  const { cwd, configFile, onReject, config: optionConfig } = checkProgrammaticOptions(withoutUndefined(options));
+  const fromOptions = checked(optionConfig, OPTIONS_SOURCE, PROGRAMMATIC_KEYS);
+  const loaded = loadConfig({ cwd, configFile });
+  const file = loaded === null ? undefined : { source: fileSource(loaded.filepath), content: loaded.config };
+  const fromFile = file === undefined ? undefined : checked(file.content, file.source);
+
+  const merged = mergeConfig(DEFAULTS, fromFile?.config ?? {}, fromOptions.config);
+  const hostPatterns = fromOptions.hostPatterns ?? fromFile?.hostPatterns;
+  const probeConfiguredIn =
+    fromOptions.config.probe !== undefined ? OPTIONS_SOURCE : fromFile?.config.probe !== undefined ? file?.source : undefined;
+
+  return {
+    filepath: loaded?.filepath,
+    allowedHosts: merged.allowedHosts ?? DEFAULT_ALLOWED_HOSTS,
+    usesDefaultHosts: hostPatterns === undefined,
+    hostPatterns: hostPatterns ?? DEFAULT_HOST_PATTERNS,
+    probe: resolveProbe(merged, fromOptions, fromFile, env, probeConfiguredIn),
+    exemptPaths: merged.exemptPaths ?? [],
+    trustProxy: merged.trustProxy,
+    rejectStatus: merged.rejectStatus ?? DEFAULTS.rejectStatus,
+    onReject,
+  };
+}
+
+/** Checks one layer of configuration, throwing every problem it has as one error naming `source`. */
+function checked(data: unknown, source: ConfigSource, extraRootKeys?: readonly string[]): CheckedConfig {
+  const result = checkConfig(data, extraRootKeys);
+  if ('problems' in result) throw new HealthChecksConfigError(source, result.problems);
+  return result.checked;
+}
+
+/**
+ * The probe bypass, or `undefined` when it is off. It is on when a token resolves. It fails closed: a probe section
+ * with no token is an error (`configuredIn` says where the section is), never an open bypass.
+ */
+function resolveProbe(
+  merged: HealthChecksConfig,
+  fromOptions: CheckedConfig,
+  fromFile: CheckedConfig | undefined,
+  env: NodeJS.ProcessEnv,
+  configuredIn: ConfigSource | undefined,
+): ResolvedProbe | undefined {
+  const probe = { ...DEFAULTS.probe, ...merged.probe };
+  const variable = probe.valueEnv;
+  const resolved = resolveTokens(fromOptions.config.probe?.value, fromFile?.config.probe?.value, env, variable);
+  if ('problems' in resolved) {
+    throw new HealthChecksConfigError({ description: `the environment variable ${variable}` }, resolved.problems);
+  }
+  if (resolved.tokens.length === 0) {
+    if (configuredIn === undefined) return undefined;
+    throw new HealthChecksConfigError(configuredIn, [
+      `probe is configured but no token is set. Set the environment variable ${variable} to the token your ` +
+        `prober sends in the ${probe.header} header, or remove the probe section to run the host allowlist alone.`,
+    ]);
+  }
+  return {
+    header: probe.header,
+    valueEnv: variable,
+    tokens: resolved.tokens,
+    tokenSource: resolved.source,
+    paths: probe.paths,
+    methods: probe.methods,
+  };
+}
