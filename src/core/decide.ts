@@ -61,12 +61,20 @@ export function decide(policy: Policy, request: RequestFacts): Decision {
   return checkHost(policy, request);
 }
 
+/** Why a request is not a valid probe. */
+export type ProbeMismatch = 'bypass-off' | 'method' | 'path' | 'token';
+
 /** The probe half: does the request carry a valid token, with a method and path the bypass allows? */
 export function isProbe(probe: ProbePolicy | undefined, request: RequestFacts): boolean {
-  if (probe === undefined) return false;
-  if (!probe.methods.has(request.method)) return false;
-  if (probe.paths !== undefined && !probe.paths.has(request.path)) return false;
-  return probe.verifyToken(request.probeToken);
+  return probeMismatch(probe, request) === undefined;
+}
+
+/** The first reason the request is not a valid probe, or `undefined` when it is one. */
+export function probeMismatch(probe: ProbePolicy | undefined, request: RequestFacts): ProbeMismatch | undefined {
+  if (probe === undefined) return 'bypass-off';
+  if (!probe.methods.has(request.method)) return 'method';
+  if (probe.paths !== undefined && !probe.paths.has(request.path)) return 'path';
+  return probe.verifyToken(request.probeToken) ? undefined : 'token';
 }
 
 /** The state of a request that {@link isProbe} accepted. */

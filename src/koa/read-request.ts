@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import type { RequestFacts } from '../core/decide';
+import { selectHost } from '../core/select-host';
 
 /** The parts of a Koa context the glue reads. Typed loosely so that Koa 2 and Koa 3 contexts both fit. */
 export interface KoaContextLike {
@@ -23,31 +24,14 @@ export function readRequestFacts(ctx: KoaContextLike, probeHeader: string | unde
   };
 }
 
-/** X-Forwarded-Host behind a trusted proxy, else `:authority` on HTTP/2, else Host: the value Koa would use. */
 function readHost(req: IncomingMessage | Http2ServerRequest, trustProxy: boolean): string | undefined {
-  if (trustProxy) {
-    const forwarded = readRawHeader(req, 'x-forwarded-host');
-    if (forwarded) return forwarded;
-  }
-  if (req.httpVersionMajor >= 2) {
-    const authority = readRawHeader(req, ':authority');
-    if (authority) return authority;
-  }
-  return withTargetAuthority(readRawHeader(req, 'host'), req.url);
-}
-
-const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i;
-
-/**
- * An absolute-form request target (`GET http://a.example/ HTTP/1.1`) carries its own authority, which RFC 9112
- * section 3.2.2 says takes precedence over Host, while Koa keeps reading Host. When the two differ, both are returned
- * as a list, which never validates: the request is ambiguous, so it is refused.
- */
-function withTargetAuthority(host: string | undefined, target: string | undefined): string | undefined {
-  if (target === undefined || target.startsWith('/')) return host;
-  const authority = ABSOLUTE_FORM.exec(target)?.[1];
-  if (authority === undefined || authority.toLowerCase() === host?.toLowerCase()) return host;
-  return `${host ?? ''}, ${authority}`;
+  const sources = {
+    host: readRawHeader(req, 'host'),
+    authority: req.httpVersionMajor >= 2 ? readRawHeader(req, ':authority') : undefined,
+    forwardedHost: trustProxy ? readRawHeader(req, 'x-forwarded-host') : undefined,
+    target: req.url,
+  };
+  return selectHost(sources, trustProxy);
 }
 
 /**

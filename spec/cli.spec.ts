@@ -1,0 +1,273 @@
+import { execFile } from 'node:child_process';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { makeProject, removeProjects } from './helpers';
+
+// These run the built binary (dist/cli/main.js, built by `npm test`'s pretest) as a child process, as users do.
+const BIN = join(__dirname, '..', 'dist', 'cli', 'main.js');
+const TOKEN = 'cli-secret-token-3b9e';
+const NEXT_TOKEN = 'cli-next-token-longer-7d0a';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+function expectNoToken(run: Run): void {
+  expect(run.stdout + run.stderr).not.to.include(TOKEN).and.not.include(NEXT_TOKEN);
+}
+
+const CONFIG = { allowedHosts: ['example.com', '10.0.0.0/8'], probe: { paths: ['/health-check/'] }, exemptPaths: ['/alb'] };
+const WITH_TOKENS = { HEALTH_CHECK_HEADER_VALUE: `${TOKEN},${NEXT_TOKEN}` };
+
+describe('the CLI', () => {
+  afterEach(removeProjects);
+
+  describe('help and usage', () => {
+    for (const args of [['--help'], [], ['check', '--help'], ['explain', '--help'], ['probe', '--help']]) {
+      it(`${['koa-allow-healthchecks', ...args].join(' ')} prints usage and exits 0`, async () => {
+        const run = await cli(args);
+        expect(run.code).to.equal(0);
+        expect(run.stdout).to.match(/^Usage: koa-allow-healthchecks/);
+      });
+    }
+
+    for (const [args, says] of [
+      [['frobnicate'], 'unknown command "frobnicate"'],
+      [['check', '--nope'], "Unknown option '--nope'"],
+      [['probe'], 'exactly one URL'],
+      [['probe', 'ftp://x/'], 'http:// or https://'],
+      [['probe', 'http://127.0.0.1:1/', '--timeout', 'soon'], '--timeout must be'],
+      [['explain', '--path', 'health'], '--path must start with "/"'],
+    ] as const) {
+      it(`exits 2 for ${args.join(' ')}`, async () => {
+        const run = await cli([...args]);
+        expect(run.code).to.equal(2);
+        expect(run.stderr).to.include(says).and.include('--help');
+      });
+    }
+  });
+
+  describe('check', () => {
+    it('prints the config file and the resolved config, with the tokens redacted', async () => {
+      const cwd = makeProject({ '.healthchecksrc.json': CONFIG });
+      const run = await cli(['check', '--cwd', cwd], WITH_TOKENS);
+      expect(run.code).to.equal(0);
+      expect(run.stdout).to.include(join(cwd, '.healthchecksrc.json')).and.include('allowedHosts: example.com, 10.0.0.0/8');
+      expect(run.stdout).to.include('tokens: [redacted] (2, from the environment variable HEALTH_CHECK_HEADER_VALUE)');
+      expect(run.stdout).to.include('The configuration is valid.');
+      expectNoToken(run);
+    });
+
+    it('gives machine output with --json', async () => {
+      const cwd = makeProject({ '.healthchecksrc.json': CONFIG });
+      const run = await cli(['check', '--cwd', cwd, '--json'], WITH_TOKENS);
+      expect(run.code).to.equal(0);
+      const report = JSON.parse(run.stdout);
+      expect(report).to.deep.include({ valid: true, filepath: join(cwd, '.healthchecksrc.json') });
+      expect(report.config.probe).to.deep.include({ enabled: true, header: 'X-Health', tokens: '[redacted]', tokenCount: 2, paths: ['/health-check/'] });
+      expect(report.config.trustProxy).to.equal('app.proxy');
+      expectNoToken(run);
+    });
+
+    it('redacts a token that sits in the config file, and advises against it', async () => {
+      const cwd = makeProject({ 'healthchecks.config.yaml': `allowedHosts: [example.com]\nprobe:\n  value: ${TOKEN}\n` });
+      const run = await cli(['check', '--cwd', cwd]);
+      expect(run.code).to.equal(0);
+      expect(run.stdout).to.include('from the config file').and.include('Prefer the environment variable');
+      expectNoToken(run);
+    });
+
+    it('loads --config relative to --cwd', async () => {
+      const cwd = makeProject({ 'deploy/probes.json': { allowedHosts: ['deploy.example'] } });
+      const run = await cli(['check', '--cwd', cwd, '--config', 'deploy/probes.json', '--json']);
+      expect(JSON.parse(run.stdout).config.allowedHosts).to.deep.equal(['deploy.example']);
+    });
+
+    it('exits 1 with every problem for an invalid config', async () => {
+      const cwd = makeProject({ '.healthchecksrc.json': { allowedHost: ['a.com'], probe: { methods: ['get'], value: TOKEN }, rejectStatus: 500 } });
+      const run = await cli(['check', '--cwd', cwd]);
+      expect(run.code).to.equal(1);
+      expect(run.stderr).to.include('allowedHost is not a known option. Did you mean allowedHosts?');
+      expect(run.stderr).to.include('probe.methods[0]').and.include('rejectStatus');
+      expectNoToken(run);
+    });
+
+    it('reports the problems as JSON with --json', async () => {
+      const cwd = makeProject({ '.healthchecksrc.json': { allowedHosts: [] } });
+      const run = await cli(['check', '--cwd', cwd, '--json']);
+      expect(run.code).to.equal(1);
+      const report = JSON.parse(run.stdout);
+      expect(report.valid).to.equal(false);
+      expect(report.filepath).to.equal(join(cwd, '.healthchecksrc.json'));
+      expect(report.problems[0]).to.include('allowedHosts is empty');
+    });
+
+    it('fails closed, as the middleware does, when a probe section has no token', async () => {
+      const cwd = makeProject({ '.healthchecksrc.json': CONFIG });
+      const run = await cli(['check', '--cwd', cwd]);
+      expect(run.code).to.equal(1);
+      expect(run.stderr).to.include('Set the environment variable HEALTH_CHECK_HEADER_VALUE');
+    });
+  });
+
+  describe('explain', () => {
+    async function explain(args: string[]) {
+      const cwd = makeProject({ '.healthchecksrc.json': CONFIG });
+      return cli(['explain', '--cwd', cwd, ...args], WITH_TOKENS);
+    }
+
+    it('names the allowedHosts entry that lets a host through', async () => {
+      const run = await explain(['--host', 'Example.com:8443']);
+      expect(run.code).to.equal(0);
+      expect(run.stdout).to.include('PASS: GET / with host "Example.com:8443"').and.include('allowedHosts entry "example.com"');
+      expect(run.stdout).to.include('ctx.state.healthCheck: {"probe":false,"via":null,"host":"example.com"}');
+    });
+
+    it('explains a kubelet probe that passes by its token, without printing it', async () => {
+      const run = await explain(['--host', '203.0.113.7:8000', '--path', '/health-check/', '--probe-header', NEXT_TOKEN]);
+      expect(run.code).to.equal(0);
+      expect(run.stdout).to.include('decided by: the probe header').and.include('probe header: valid');
+      expectNoToken(run);
+    });
+
+    for (const [args, ignoredBecause] of [
+      [['--path', '/admin'], 'its path is not in probe.paths'],
+      [['--path', '/health-check/', '--method', 'POST'], 'its method is not in probe.methods'],
+    ] as const) {
+      it(`says why a probe header was ignored: ${ignoredBecause}`, async () => {
+        const run = await explain(['--host', '203.0.113.7', '--probe-header', TOKEN, ...args]);
+        expect(run.code).to.equal(1);
+        expect(run.stdout).to.include(`probe header: ignored: ${ignoredBecause}`).and.include('REJECT (400)');
+        expectNoToken(run);
+      });
+    }
+
+    it('says when the token is wrong', async () => {
+      const run = await explain(['--host', '203.0.113.7', '--path', '/health-check/', '--probe-header', 'guess']);
+      expect(run.stdout).to.include('probe header: ignored: the value is not a configured token');
+    });
+
+    it('names the reason for a rejection, and what would follow', async () => {
+      const run = await explain(['--host', 'evil.example']);
+      expect(run.code).to.equal(1);
+      expect(run.stdout).to.include('REJECT (400)').and.include('host-not-allowed: "evil.example" matches no allowedHosts entry');
+      expect(run.stdout).to.include('not set (next() is not called)');
+      expect((await explain(['--host', 'example.com@evil.example'])).stdout).to.include('invalid-host');
+      expect((await explain([])).stdout).to.include('missing-host');
+    });
+
+    it('explains an exempt path', async () => {
+      const run = await explain(['--host', '172.31.0.9', '--path', '/alb?probe=1']);
+      expect(run.code).to.equal(0);
+      expect(run.stdout).to.include('decided by: exemptPaths');
+    });
+
+    it('validates X-Forwarded-Host behind a trusted proxy', async () => {
+      const trusted = await explain(['--host', '10.1.2.3', '--forwarded-host', 'evil.example', '--trust-proxy']);
+      expect(trusted.code).to.equal(1);
+      expect(trusted.stdout).to.include('(from X-Forwarded-Host)');
+      const untrusted = await explain(['--host', '10.1.2.3', '--forwarded-host', 'evil.example']);
+      expect(untrusted.code).to.equal(0);
+    });
+
+    it('gives machine output with --json', async () => {
+      const run = await explain(['--host', '10.244.1.7:8000', '--path', '/health-check/', '--probe-header', TOKEN, '--json']);
+      const report = JSON.parse(run.stdout);
+      expect(report).to.deep.include({ allowed: true, status: null, probeHeader: 'valid', state: { probe: true, via: 'header', host: '10.244.1.7' } });
+      expectNoToken(run);
+    });
+  });
+
+  describe('probe', () => {
+    let server: Server;
+    let port: number;
+    let seen: IncomingHttpHeaders[] = [];
+    let respond: (path: string) => number | 'hang' = () => 200;
+
+    before(async () => {
+      server = createServer((request, response) => {
+        seen.push(request.headers);
+        const status = respond(request.url ?? '/');
+        if (status === 'hang') return;
+        response.writeHead(status).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      port = (server.address() as AddressInfo).port;
+    });
+    beforeEach(() => {
+      seen = [];
+      respond = () => 200;
+    });
+    after(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+
+    it('exits 0 for a 2xx, sending the first token like a kubelet, and never prints it', async () => {
+      const run = await cli(['probe', `http://127.0.0.1:${port}/health-check/`], WITH_TOKENS);
+      expect(run.code).to.equal(0);
+      expect(run.stdout).to.include('200 OK');
+      expect(seen[0]).to.deep.include({ 'x-health': TOKEN, 'user-agent': 'kube-probe/koa-allow-healthchecks', host: `127.0.0.1:${port}` });
+      expectNoToken(run);
+    });
+
+    it('exits 0 for a 3xx, as the kubelet counts it healthy', async () => {
+      respond = () => 302;
+      expect((await cli(['probe', `http://127.0.0.1:${port}/`])).code).to.equal(0);
+    });
+
+    for (const status of [400, 404, 500, 503]) {
+      it(`exits 1 for ${status}`, async () => {
+        respond = () => status;
+        const run = await cli(['probe', `http://127.0.0.1:${port}/`], WITH_TOKENS);
+        expect(run.code).to.equal(1);
+        expect(run.stderr).to.include(String(status));
+        expectNoToken(run);
+      });
+    }
+
+    it('uses --header, --value-env and --host', async () => {
+      await cli(['probe', `http://127.0.0.1:${port}/`, '--header', 'X-Probe', '--value-env', 'MY_TOKEN', '--host', 'app.example'], { MY_TOKEN: TOKEN });
+      expect(seen[0]).to.deep.include({ 'x-probe': TOKEN, host: 'app.example' });
+      expect(seen[0]).not.to.have.property('x-health');
+    });
+
+    it('sends no header, and says so, when the variable is unset', async () => {
+      const run = await cli(['probe', `http://127.0.0.1:${port}/`]);
+      expect(run.stdout).to.include('no token in HEALTH_CHECK_HEADER_VALUE');
+      expect(seen[0]).not.to.have.property('x-health');
+    });
+
+    it('exits 1 when nothing answers in time', async () => {
+      respond = () => 'hang';
+      const run = await cli(['probe', `http://127.0.0.1:${port}/`, '--timeout', '200']);
+      expect(run.code).to.equal(1);
+      expect(run.stderr).to.include('no response within 200 ms');
+    });
+
+    it('exits 1 when the connection is refused', async () => {
+      const closed = createServer();
+      await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+      const closedPort = (closed.address() as AddressInfo).port;
+      await new Promise((resolve) => closed.close(resolve));
+      const run = await cli(['probe', `http://127.0.0.1:${closedPort}/`]);
+      expect(run.code).to.equal(1);
+      expect(run.stderr).to.include('ECONNREFUSED');
+    });
+  });
+});

@@ -1,0 +1,47 @@
+import { parseArgs } from 'node:util';
+import { resolveConfig } from '../config/resolve-config';
+import { compileSettings } from '../config/build-settings';
+import { HealthChecksConfigError } from '../errors';
+import { adviceFor, formatConfig, redactConfig } from './describe-config';
+import { PROGRAM, type CommandResult } from './usage';
+
+export const CHECK_HELP = `Usage: ${PROGRAM} check [--config FILE] [--cwd DIR] [--json]
+
+Finds and validates the configuration exactly as healthChecks() does at startup, with the environment
+of this shell, and prints where it came from and what it resolves to. Tokens are never printed.
+
+Options:
+  --config FILE  load this config file instead of searching (relative to --cwd)
+  --cwd DIR      where the search starts (default: the current directory)
+  --json         print one JSON object instead of text
+  --help         show this help
+
+Exit codes: 0 valid, 1 invalid, 2 bad command line.`;
+
+export const CONFIG_OPTIONS = {
+  config: { type: 'string' },
+  cwd: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
+export function runCheck(args: string[], env: NodeJS.ProcessEnv): CommandResult {
+  const { values } = parseArgs({ args, options: CONFIG_OPTIONS, strict: true });
+  if (values.help) return { stdout: CHECK_HELP, exitCode: 0 };
+  try {
+    const resolved = resolveConfig({ cwd: values.cwd, configFile: values.config }, env);
+    compileSettings(resolved);
+    const config = redactConfig(resolved);
+    const advice = adviceFor(resolved);
+    if (values.json) return { stdout: JSON.stringify({ valid: true, filepath: resolved.filepath ?? null, config, advice }, null, 2), exitCode: 0 };
+    const notes = advice.map((line) => `Note: ${line}`);
+    return { stdout: [formatConfig(resolved.filepath, config), ...notes, 'The configuration is valid.'].join('\n'), exitCode: 0 };
+  } catch (error) {
+    if (!(error instanceof HealthChecksConfigError)) throw error;
+    if (values.json) {
+      const report = { valid: false, filepath: error.filepath ?? null, problems: error.problems, message: error.message };
+      return { stdout: JSON.stringify(report, null, 2), exitCode: 1 };
+    }
+    return { stdout: '', stderr: error.message, exitCode: 1 };
+  }
+}

@@ -1,0 +1,83 @@
+import type { ResolvedConfig } from '../config/resolve-config';
+
+/** A resolved configuration as the CLI shows it: every token replaced by a count and where they came from. */
+export interface RedactedConfig {
+  allowedHosts: readonly string[];
+  usesDefaultHosts: boolean;
+  probe:
+    | { enabled: false }
+    | {
+        enabled: true;
+        header: string;
+        tokens: string;
+        tokenCount: number;
+        tokenSource: string;
+        valueEnv: string;
+        paths: readonly string[] | null;
+        methods: readonly string[];
+      };
+  exemptPaths: readonly string[];
+  trustProxy: boolean | 'app.proxy';
+  rejectStatus: number;
+}
+
+export const REDACTED = '[redacted]';
+
+export function redactConfig(resolved: ResolvedConfig): RedactedConfig {
+  const { probe } = resolved;
+  return {
+    allowedHosts: resolved.allowedHosts,
+    usesDefaultHosts: resolved.usesDefaultHosts,
+    probe:
+      probe === undefined
+        ? { enabled: false }
+        : {
+            enabled: true,
+            header: probe.header,
+            tokens: REDACTED,
+            tokenCount: probe.tokens.length,
+            tokenSource: probe.tokenSource === 'environment' ? `environment variable ${probe.valueEnv}` : probe.tokenSource,
+            valueEnv: probe.valueEnv,
+            paths: probe.paths ?? null,
+            methods: probe.methods,
+          },
+    exemptPaths: resolved.exemptPaths,
+    trustProxy: resolved.trustProxy ?? 'app.proxy',
+    rejectStatus: resolved.rejectStatus,
+  };
+}
+
+/** Advice about a valid configuration that is still weaker than it could be. */
+export function adviceFor(resolved: ResolvedConfig): string[] {
+  const advice: string[] = [];
+  if (resolved.usesDefaultHosts) {
+    advice.push('allowedHosts is not set: only the development defaults (.localhost, 127.0.0.1, [::1]) are allowed.');
+  }
+  if (resolved.allowedHosts.includes('*')) advice.push('allowedHosts contains "*", which turns the host check off.');
+  if (resolved.probe !== undefined && resolved.probe.paths === undefined) {
+    advice.push('probe.paths is not set: a request with the token can reach every route. List your health endpoints.');
+  }
+  if (resolved.probe?.tokenSource === 'config file') {
+    advice.push('The probe token is in the config file. Prefer the environment variable, to keep it out of source control.');
+  }
+  return advice;
+}
+
+/** The human form of `check`'s report. */
+export function formatConfig(filepath: string | undefined, config: RedactedConfig): string {
+  const lines = [`Config file: ${filepath ?? 'none found (defaults and environment only)'}`];
+  lines.push(`allowedHosts: ${config.allowedHosts.join(', ')}${config.usesDefaultHosts ? ' (defaults)' : ''}`);
+  if (config.probe.enabled) {
+    lines.push('probe: on');
+    lines.push(`  header: ${config.probe.header}`);
+    lines.push(`  tokens: ${config.probe.tokens} (${config.probe.tokenCount}, from the ${config.probe.tokenSource})`);
+    lines.push(`  paths: ${config.probe.paths === null ? 'any path' : config.probe.paths.join(', ')}`);
+    lines.push(`  methods: ${config.probe.methods.join(', ')}`);
+  } else {
+    lines.push('probe: off (no probe section and no token)');
+  }
+  lines.push(`exemptPaths: ${config.exemptPaths.length === 0 ? 'none' : config.exemptPaths.join(', ')}`);
+  lines.push(`trustProxy: ${config.trustProxy === 'app.proxy' ? "follows the Koa app's proxy setting" : String(config.trustProxy)}`);
+  lines.push(`rejectStatus: ${config.rejectStatus}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import { runCheck } from './check';
+import { runExplain } from './explain';
+import { runProbe } from './probe';
+import { PROGRAM, UsageError, type CommandResult } from './usage';
+
+const HELP = `Usage: ${PROGRAM} <command> [options]
+
+Commands:
+  check    validate the configuration as healthChecks() would, and show it (tokens redacted)
+  explain  say whether a request would pass, and which rule decided it
+  probe    send a kubelet-style health probe; for Docker HEALTHCHECK
+
+Run "${PROGRAM} <command> --help" for a command's options.`;
+
+const COMMANDS: Record<string, (args: string[], env: NodeJS.ProcessEnv) => CommandResult | Promise<CommandResult>> = {
+  check: runCheck,
+  explain: runExplain,
+  probe: runProbe,
+};
+
+/** Runs one command line and returns what to print; it never exits the process itself. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<CommandResult> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { stdout: HELP, exitCode: 0 };
+  const run = COMMANDS[command];
+  if (run === undefined) return usageFailure(`unknown command ${JSON.stringify(command)}`);
+  try {
+    return await run(args, env);
+  } catch (error) {
+    if (error instanceof UsageError) return usageFailure(error.message, command);
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) return usageFailure((error as Error).message, command);
+    throw error;
+  }
+}
+
+function usageFailure(message: string, command?: string): CommandResult {
+  const help = command === undefined ? `${PROGRAM} --help` : `${PROGRAM} ${command} --help`;
+  return { stdout: '', stderr: `${PROGRAM}: ${message}\nRun "${help}" for usage.`, exitCode: 2 };
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), process.env).then(
+    ({ stdout, stderr, exitCode }) => {
+      if (stdout) process.stdout.write(`${stdout}\n`);
+      if (stderr) process.stderr.write(`${stderr}\n`);
+      process.exitCode = exitCode;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${PROGRAM}: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
