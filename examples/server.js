@@ -1,7 +1,16 @@
 'use strict';
-// The demo behind `npm start`: a Koa app guarded by koa-allow-healthchecks, configured by the
-// .healthchecksrc.json beside this file.
+// The demo behind `npm start`: a small but realistic Koa service guarded by koa-allow-healthchecks.
+//
+//   GET /health-check/  liveness: 200 while the process can serve
+//   GET /ready          readiness: 503 while starting up or shutting down, 200 in between
+//   GET /               a public page
+//   GET /password-reset a page that builds an absolute link from the request's host: what a forged Host would poison
+//
+// Environment: PORT (8000), HOST (127.0.0.1), HEALTH_CHECK_HEADER_VALUE (the probe token), READY_DELAY_MS (startup
+// time before /ready answers 200, default 500), HEALTHCHECKS_CONFIG (a config file to use instead of the
+// .healthchecksrc.json beside this file; the recipe tests use it).
 const Koa = require('koa');
+const Router = require('@koa/router');
 const { healthChecks } = require('koa-allow-healthchecks');
 
 const TOKEN_VARIABLE = 'HEALTH_CHECK_HEADER_VALUE';
@@ -10,20 +19,44 @@ const DEMO_TOKEN = 'demo-token-not-a-secret';
 const usesDemoToken = !process.env[TOKEN_VARIABLE];
 if (usesDemoToken) process.env[TOKEN_VARIABLE] = DEMO_TOKEN;
 
-const app = new Koa();
-app.use(healthChecks({ cwd: __dirname }));
-app.use((ctx) => {
-  if (ctx.path === '/health-check/') {
-    ctx.body = { status: 'ok', healthCheck: ctx.state.healthCheck };
-    return;
-  }
+let ready = false;
+const router = new Router();
+router.get('/health-check/', (ctx) => {
+  ctx.body = { status: 'alive', healthCheck: ctx.state.healthCheck };
+});
+router.get('/ready', (ctx) => {
+  ctx.status = ready ? 200 : 503;
+  ctx.body = { status: ready ? 'ready' : 'not ready', healthCheck: ctx.state.healthCheck };
+});
+router.get('/', (ctx) => {
   ctx.body = `Hello from ${ctx.state.healthCheck.host}\n`;
 });
+router.get('/password-reset', (ctx) => {
+  // Safe only because healthChecks() has already checked the host this link is built from.
+  const link = `${ctx.protocol}://${ctx.host}/reset?token=${Math.random().toString(36).slice(2)}`;
+  ctx.body = `We would email you this link: ${link}\n`;
+});
+
+const app = new Koa();
+app.use(healthChecks({ cwd: __dirname, configFile: process.env.HEALTHCHECKS_CONFIG }));
+app.use(router.routes());
+app.use(router.allowedMethods());
 
 const port = Number(process.env.PORT || 8000);
 const host = process.env.HOST || '127.0.0.1';
 const server = app.listen(port, host, () => {
   const { port: actualPort } = server.address();
+  setTimeout(() => (ready = true), Number(process.env.READY_DELAY_MS ?? 500));
+  printWelcome(actualPort);
+});
+
+// On SIGTERM, as Kubernetes sends before stopping a pod, fail readiness first, then stop.
+process.on('SIGTERM', () => {
+  ready = false;
+  server.close(() => process.exit(0));
+});
+
+function printWelcome(actualPort) {
   const base = `http://127.0.0.1:${actualPort}`;
   // The token is printed only when it is the public demo token; a real one stays in the environment.
   const token = usesDemoToken ? DEMO_TOKEN : `$${TOKEN_VARIABLE}`;
@@ -35,8 +68,12 @@ Try:
   curl -i -H 'Host: example.com' ${base}/
   # any other host: 400
   curl -i -H 'Host: evil.example' ${base}/
-  # a kubelet-style probe with the token: 200
+  # what the allowlist protects: a link built from the Host header
+  curl -i -H 'Host: evil.example' ${base}/password-reset
+  # a kubelet-style liveness probe with the token: 200
   curl -i -H 'Host: 10.244.1.7:${actualPort}' -H 'User-Agent: kube-probe/1.31' -H "X-Health: ${token}" ${base}/health-check/
   # the same probe without the token: 400
-  curl -i -H 'Host: 10.244.1.7:${actualPort}' -H 'User-Agent: kube-probe/1.31' ${base}/health-check/`);
-});
+  curl -i -H 'Host: 10.244.1.7:${actualPort}' -H 'User-Agent: kube-probe/1.31' ${base}/health-check/
+  # readiness, as the kubelet asks for it
+  curl -i -H 'Host: 10.244.1.7:${actualPort}' -H "X-Health: ${token}" ${base}/ready`);
+}

@@ -1,62 +1,52 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { expect } from 'chai';
+import { get, startDemo, type Demo } from './demo-server';
 
-const ROOT = join(__dirname, '..');
-
-/** Starts the `npm start` demo on a free port and resolves with its base URL once it listens. */
-function startDemo(env: Record<string, string>): Promise<{ child: ChildProcess; base: string; output: () => string }> {
-  const child = spawn(process.execPath, [join(ROOT, 'examples', 'server.js')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
-      if (port !== undefined) resolve({ child, base: `http://127.0.0.1:${port}`, output: () => output });
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`demo exited with ${code}: ${output}`)));
-  });
-}
-
-async function statusOf(url: string, headers: Record<string, string>): Promise<number> {
-  const { request } = await import('node:http');
-  return new Promise((resolve, reject) => {
-    request(url, { headers }, (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    })
-      .on('error', reject)
-      .end();
-  });
-}
+const DEMO_TOKEN = 'demo-token-not-a-secret';
+const KUBELET = { Host: '10.244.1.7:8000', 'User-Agent': 'kube-probe/1.31' };
 
 describe('the demo server (npm start)', () => {
+  let demo: Demo | undefined;
+  afterEach(() => demo?.stop());
+
   it('serves the example config with its public demo token', async () => {
-    const demo = await startDemo({});
-    try {
-      expect(await statusOf(`${demo.base}/`, { Host: 'example.com' })).to.equal(200);
-      expect(await statusOf(`${demo.base}/`, { Host: 'evil.example' })).to.equal(400);
-      const probe = { Host: '10.244.1.7:8000', 'X-Health': 'demo-token-not-a-secret' };
-      expect(await statusOf(`${demo.base}/health-check/`, probe)).to.equal(200);
-    } finally {
-      demo.child.kill();
+    demo = await startDemo();
+    expect((await get(`${demo.base}/`, { Host: 'example.com' })).status).to.equal(200);
+    expect((await get(`${demo.base}/`, { Host: 'evil.example' })).status).to.equal(400);
+    expect((await get(`${demo.base}/health-check/`, { ...KUBELET, 'X-Health': DEMO_TOKEN })).status).to.equal(200);
+    expect((await get(`${demo.base}/health-check/`, KUBELET)).status).to.equal(400);
+  });
+
+  it('builds absolute links only from allowed hosts', async () => {
+    demo = await startDemo();
+    expect((await get(`${demo.base}/password-reset`, { Host: 'www.example.org' })).body).to.include('http://www.example.org/reset?token=');
+    const forged = await get(`${demo.base}/password-reset`, { Host: 'evil.example' });
+    expect(forged.status).to.equal(400);
+    expect(forged.body).not.to.include('evil.example');
+  });
+
+  it('answers readiness 503 while starting, then 200', async () => {
+    demo = await startDemo({ READY_DELAY_MS: '1500' });
+    const probe = { ...KUBELET, 'X-Health': DEMO_TOKEN };
+    expect((await get(`${demo.base}/ready`, probe)).status).to.equal(503);
+    let status = 503;
+    for (let attempt = 0; attempt < 50 && status === 503; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await get(`${demo.base}/ready`, probe)).status;
     }
+    expect(status).to.equal(200);
   });
 
   it('uses the token from the environment, and never prints it', async () => {
     const secret = 'real-secret-token-7f3a';
-    const demo = await startDemo({ HEALTH_CHECK_HEADER_VALUE: secret });
-    try {
-      const probe = { Host: '10.244.1.7:8000' };
-      expect(await statusOf(`${demo.base}/health-check/`, { ...probe, 'X-Health': secret })).to.equal(200);
-      expect(await statusOf(`${demo.base}/health-check/`, { ...probe, 'X-Health': 'demo-token-not-a-secret' })).to.equal(400);
-      expect(demo.output()).to.include('$HEALTH_CHECK_HEADER_VALUE').and.not.include(secret);
-    } finally {
-      demo.child.kill();
-    }
+    demo = await startDemo({ HEALTH_CHECK_HEADER_VALUE: secret });
+    expect((await get(`${demo.base}/health-check/`, { ...KUBELET, 'X-Health': secret })).status).to.equal(200);
+    expect((await get(`${demo.base}/health-check/`, { ...KUBELET, 'X-Health': DEMO_TOKEN })).status).to.equal(400);
+    expect(demo.output()).to.include('$HEALTH_CHECK_HEADER_VALUE').and.not.include(secret);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    demo = await startDemo();
+    await demo.stop();
+    expect(demo.child.exitCode).to.equal(0);
   });
 });
