@@ -88,10 +88,12 @@ describe('host patterns', () => {
       });
     }
 
-    it('reports the first listed pattern that matches', () => {
+    it('reports the most specific pattern that matches, and the first listed of equals', () => {
       expect(ruleFor(['other.org', '.example.com', 'api.example.com'], 'api.example.com')).to.equal('api.example.com');
       expect(ruleFor(['.example.com', '*.example.com'], 'a.example.com')).to.equal('.example.com');
-      expect(ruleFor(['10.0.0.0/8', '10.1.0.0/16'], '10.1.2.3')).to.equal('10.0.0.0/8');
+      expect(ruleFor(['10.0.0.0/8', '10.1.0.0/16'], '10.1.2.3')).to.equal('10.1.0.0/16');
+      expect(ruleFor(['10.0.0.0/8', '10.1.2.3', '10.1.0.0/16'], '10.1.2.3')).to.equal('10.1.2.3');
+      expect(ruleFor(['10.1.7.7/16', '10.1.0.0/16'], '10.1.2.3')).to.equal('10.1.7.7/16');
     });
 
     it('matches the nearest parent domain first', () => {

@@ -1,7 +1,8 @@
-import { isIPv4 } from 'node:net';
+import { BlockList, isIPv4 } from 'node:net';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { decide, type Policy, type RequestFacts } from '../src/core/decide';
+import { addRange, createAddressTable, lookupAddress } from '../src/core/address-table';
 import { compileHostPatterns } from '../src/core/host-matcher';
 import { parseHostPattern } from '../src/core/host-pattern';
 import { compileTokenVerifier } from '../src/core/probe-token';
@@ -147,6 +148,37 @@ describe('properties', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('the address table agrees with Node\'s BlockList, IPv4-mapped IPv6 included', () => {
+    const octet = fc.constantFrom(0, 1, 10, 127, 128, 192, 255);
+    const ipv4Address = fc.tuple(octet, octet, octet, octet).map((octets) => octets.join('.'));
+    const group = fc.constantFrom('0', '1', 'a', 'ffff', 'fd00', '2001', 'db8', '8000');
+    const ipv6Address = fc.oneof(
+      fc.array(group, { minLength: 8, maxLength: 8 }).map((groups) => groups.join(':')),
+      fc.tuple(fc.array(group, { maxLength: 3 }), fc.array(group, { maxLength: 3 })).map(([head, tail]) => `${head.join(':')}::${tail.join(':')}`),
+      ipv4Address.map((address) => `::ffff:${address}`),
+    );
+    const rule = fc.oneof(
+      fc.tuple(ipv4Address, fc.integer({ min: 0, max: 32 })).map(([address, prefix]) => ({ address, family: 4 as const, prefix })),
+      fc.tuple(ipv6Address, fc.integer({ min: 0, max: 128 })).map(([address, prefix]) => ({ address, family: 6 as const, prefix })),
+    );
+    let hits = 0;
+    fc.assert(
+      fc.property(fc.array(rule, { minLength: 1, maxLength: 6 }), fc.oneof(ipv4Address, ipv6Address), (rules, address) => {
+        const table = createAddressTable();
+        const reference = new BlockList();
+        rules.forEach((entry, index) => {
+          addRange(table, entry.address, entry.family, entry.prefix, String(index));
+          reference.addSubnet(entry.address, entry.prefix, entry.family === 4 ? 'ipv4' : 'ipv6');
+        });
+        const expected = reference.check(address, address.includes(':') ? 'ipv6' : 'ipv4');
+        expect(lookupAddress(table, address) !== undefined, JSON.stringify({ rules, address })).to.equal(expected);
+        if (expected) hits += 1;
+      }),
+      { numRuns: 3000 },
+    );
+    expect(hits).to.be.greaterThan(300);
   });
 
   it('a random token is never accepted', () => {

@@ -1,4 +1,4 @@
-import { BlockList } from 'node:net';
+import { addRange, createAddressTable, lookupAddress, type AddressTable } from './address-table';
 import type { HostPattern } from './host-pattern';
 import type { ParsedHost } from './parse-host';
 
@@ -8,8 +8,7 @@ interface RuleSet {
   readonly names: Map<string, string>;
   readonly domains: Map<string, string>;
   readonly subdomains: Map<string, string>;
-  readonly addresses: BlockList;
-  readonly addressRules: { readonly text: string; readonly list: BlockList }[];
+  readonly addresses: AddressTable;
 }
 
 /** Compiled `allowedHosts`: the rules for any port, and the port-pinned rules by port. */
@@ -36,7 +35,8 @@ export function compileHostPatterns(patterns: readonly HostPattern[]): HostMatch
 
 /**
  * The `allowedHosts` entry that allows `host`, or `undefined` when none does. Names match names and IP literals
- * match addresses and ranges; `*` matches both.
+ * match addresses and ranges; `*` matches both. The most specific entry is reported: an exact name before its
+ * parent domains, the nearest parent first, and the longest matching range.
  */
 export function matchHost(matcher: HostMatcher, host: ParsedHost): string | undefined {
   const pinned = host.port === undefined ? undefined : matcher.byPort.get(host.port);
@@ -45,7 +45,7 @@ export function matchHost(matcher: HostMatcher, host: ParsedHost): string | unde
 
 function matchRules(rules: RuleSet, host: ParsedHost): string | undefined {
   if (rules.any !== undefined) return rules.any;
-  return host.address === undefined ? matchName(rules, host.hostname) : matchAddress(rules, host.address);
+  return host.address === undefined ? matchName(rules, host.hostname) : lookupAddress(rules.addresses, host.address);
 }
 
 /** An exact name, then each parent domain from the nearest up, on label boundaries only. */
@@ -60,11 +60,6 @@ function matchName(rules: RuleSet, hostname: string): string | undefined {
   return undefined;
 }
 
-function matchAddress(rules: RuleSet, address: string): string | undefined {
-  const family = address.includes(':') ? 'ipv6' : 'ipv4';
-  if (!rules.addresses.check(address, family)) return undefined;
-  return rules.addressRules.find((rule) => rule.list.check(address, family))?.text;
-}
 
 function emptyRuleSet(): RuleSet {
   return {
@@ -72,8 +67,7 @@ function emptyRuleSet(): RuleSet {
     names: new Map(),
     domains: new Map(),
     subdomains: new Map(),
-    addresses: new BlockList(),
-    addressRules: [],
+    addresses: createAddressTable(),
   };
 }
 
@@ -92,19 +86,12 @@ function addRule(rules: RuleSet, pattern: HostPattern): void {
       setFirst(rules.subdomains, pattern.name, pattern.text);
       return;
     case 'address':
-    case 'range': {
-      const list = new BlockList();
-      for (const target of [rules.addresses, list]) addAddressRule(target, pattern);
-      rules.addressRules.push({ text: pattern.text, list });
+      addRange(rules.addresses, pattern.address, pattern.family, pattern.family === 4 ? 32 : 128, pattern.text);
       return;
-    }
+    case 'range':
+      addRange(rules.addresses, pattern.address, pattern.family, pattern.prefix, pattern.text);
+      return;
   }
-}
-
-function addAddressRule(list: BlockList, pattern: Extract<HostPattern, { kind: 'address' | 'range' }>): void {
-  const family = pattern.family === 4 ? 'ipv4' : 'ipv6';
-  if (pattern.kind === 'range') list.addSubnet(pattern.address, pattern.prefix, family);
-  else list.addAddress(pattern.address, family);
 }
 
 /** The first entry wins, so a lookup reports the pattern as the user listed it first. */

@@ -1,0 +1,76 @@
+// The per-request decision, alone, in ns/op: this package's decide() against a Django-style linear scan and
+// host-validation-middleware's isHostAllowed (given a non-frozen array, so its cache stays off).
+import { createRequire } from 'node:module';
+import { Bench } from 'tinybench';
+import { isHostAllowed } from 'host-validation-middleware';
+import { allowlist, namesAndSuffixes } from './allowlists.mjs';
+import { djangoLinearScan } from './reference-matchers.mjs';
+
+const require = createRequire(import.meta.url);
+const { resolveConfig } = require('../dist/config/resolve-config.js');
+const { compileSettings } = require('../dist/config/build-settings.js');
+const { decide } = require('../dist/core/decide.js');
+
+export const SIZES = [1, 10, 100, 10_000, 100_000];
+const TOKEN = 'bench-token-0123456789';
+/** Calls per sample, so that the timer's own cost is spread thin. */
+const BATCH = 100;
+
+const deepName = `${Array.from({ length: 30 }, (_, index) => `l${index}`).join('.')}.unknown.example`;
+const longName = `${Array.from({ length: 25 }, () => 'abcdefghi').join('.')}.zz`;
+
+/** [name, Host header, probe token]. Hits first, then worst cases. */
+export const CASES = [
+  ['exact hit', 'api.example.com', undefined],
+  ['exact hit with port', 'API.example.com:8443', undefined],
+  ['.suffix hit, 6 levels deep', 'a.b.c.d.e.f.tenant.example.org', undefined],
+  ['*.suffix hit', 'web.apps.example.net', undefined],
+  ['CIDR hit', '10.244.1.7:8000', undefined],
+  ['probe (token, unlisted host)', '10.99.0.1:8000', TOKEN],
+  ['miss', 'unknown.example.io', undefined],
+  ['miss, 32 labels deep', deepName, undefined],
+  ['miss, 252-character host', longName, undefined],
+  ['miss, IP literal', '192.0.2.55', undefined],
+  ['invalid (userinfo)', 'example.com@evil.example', undefined],
+];
+
+function ourDecision(list) {
+  const resolved = resolveConfig({ configFile: false, allowedHosts: list, probe: { value: TOKEN } }, {});
+  const { policy } = compileSettings(resolved);
+  return (host, token) => decide(policy, { method: 'GET', path: '/', host, probeToken: token }).allowed;
+}
+
+function addBatched(bench, name, fn) {
+  bench.add(name, () => {
+    for (let index = 0; index < BATCH; index += 1) fn();
+  });
+}
+
+/** Runs every case at every size and returns rows of { size, case, impl, ns, allowed }. */
+export async function runMicro({ time = 150 } = {}) {
+  const rows = [];
+  for (const size of SIZES) {
+    const list = allowlist(size);
+    const names = namesAndSuffixes(list);
+    const impls = {
+      'koa-allow-healthchecks': ourDecision(list),
+      'linear scan (Django way)': (host) => djangoLinearScan(host, list),
+      'host-validation-middleware': (host) => isHostAllowed(host, names),
+    };
+    const bench = new Bench({ time, warmupTime: 30 });
+    for (const [caseName, host, token] of CASES) {
+      for (const [impl, allows] of Object.entries(impls)) {
+        if (impl === 'host-validation-middleware' && (caseName.includes('CIDR') || caseName.includes('IP literal') || token)) continue;
+        addBatched(bench, `${size}|${caseName}|${impl}`, () => allows(host, token));
+      }
+    }
+    await bench.run();
+    for (const task of bench.tasks) {
+      const [, caseName, impl] = task.name.split('|');
+      const [, host, token] = CASES.find(([name]) => name === caseName);
+      const ns = (task.result.latency.p50 * 1e6) / BATCH;
+      rows.push({ size, case: caseName, impl, ns: Number(ns.toFixed(1)), allowed: impls[impl](host, token) });
+    }
+  }
+  return rows;
+}
