@@ -157,6 +157,8 @@ describe('host patterns', () => {
       ['.', 'not a valid host name'],
       ['*.', 'not a valid host name'],
       ['my_host', 'not a valid host name'],
+      ['.10.0.0.1', 'IP address, which has no subdomains'],
+      ['*.10.0.0.1', 'IP address, which has no subdomains'],
       ['example.com@evil.tld', 'not a valid host name'],
       [`${'a'.repeat(64)}.com`, 'not a valid host name'],
     ];

@@ -85,10 +85,11 @@ const hostHeader = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 20 }),
 );
 
+const suffixName = name.filter((value) => !isIPv4(value));
 const pattern = fc.oneof(
   name,
-  name.map((value) => `.${value}`),
-  name.map((value) => `*.${value}`),
+  suffixName.map((value) => `.${value}`),
+  suffixName.map((value) => `*.${value}`),
   ipv4,
   fc.tuple(ipv4, fc.constantFrom(8, 16, 24, 32, 0)).map(([base, bits]) => `${base}/${bits}`),
   fc.tuple(name, fc.constantFrom(80, 8443)).map(([host, pinned]) => `${host}:${pinned}`),

@@ -1,4 +1,5 @@
 import { addRange, createAddressTable, lookupAddress, type AddressTable } from './address-table';
+import { addDomain, createDomainTrie, lookupDomain, type DomainTrie } from './domain-trie';
 import type { HostPattern } from './host-pattern';
 import type { ParsedHost } from './parse-host';
 
@@ -6,8 +7,7 @@ import type { ParsedHost } from './parse-host';
 interface RuleSet {
   any: string | undefined;
   readonly names: Map<string, string>;
-  readonly domains: Map<string, string>;
-  readonly subdomains: Map<string, string>;
+  readonly domains: DomainTrie;
   readonly addresses: AddressTable;
 }
 
@@ -48,25 +48,16 @@ function matchRules(rules: RuleSet, host: ParsedHost): string | undefined {
   return host.address === undefined ? matchName(rules, host.hostname) : lookupAddress(rules.addresses, host.address);
 }
 
-/** An exact name, then each parent domain from the nearest up, on label boundaries only. */
+/** An exact name first, then the nearest `.domain` or `*.domain` that encloses it. */
 function matchName(rules: RuleSet, hostname: string): string | undefined {
-  const exact = rules.names.get(hostname) ?? rules.domains.get(hostname);
-  if (exact !== undefined) return exact;
-  for (let dot = hostname.indexOf('.'); dot !== -1; dot = hostname.indexOf('.', dot + 1)) {
-    const parent = hostname.slice(dot + 1);
-    const rule = rules.domains.get(parent) ?? rules.subdomains.get(parent);
-    if (rule !== undefined) return rule;
-  }
-  return undefined;
+  return rules.names.get(hostname) ?? lookupDomain(rules.domains, hostname);
 }
-
 
 function emptyRuleSet(): RuleSet {
   return {
     any: undefined,
     names: new Map(),
-    domains: new Map(),
-    subdomains: new Map(),
+    domains: createDomainTrie(),
     addresses: createAddressTable(),
   };
 }
@@ -80,10 +71,8 @@ function addRule(rules: RuleSet, pattern: HostPattern): void {
       setFirst(rules.names, pattern.name, pattern.text);
       return;
     case 'domain':
-      setFirst(rules.domains, pattern.name, pattern.text);
-      return;
     case 'subdomains':
-      setFirst(rules.subdomains, pattern.name, pattern.text);
+      addDomain(rules.domains, pattern.name, pattern.kind, pattern.text);
       return;
     case 'address':
       addRange(rules.addresses, pattern.address, pattern.family, pattern.family === 4 ? 32 : 128, pattern.text);

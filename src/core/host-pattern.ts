@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
-import { normaliseName, parsePort } from './parse-host';
+import { parseHostHeader, parsePort } from './parse-host';
 
 /** One `allowedHosts` entry, parsed. `port` pins the pattern to that port. */
 export type HostPattern =
@@ -12,8 +12,8 @@ export type HostPattern =
 /** A pattern, or the reason it could never match. */
 export type HostPatternResult = { readonly pattern: HostPattern } | { readonly problem: string };
 
-const NAME_SYNTAX = /^[a-z0-9.-]+$/;
-const HAS_NON_ASCII = /[^ -~]/;
+/** Characters outside printable ASCII: the name is Unicode, and goes through IDNA to punycode. */
+const NEEDS_IDNA = /[^ -~]/;
 
 /**
  * Parses one `allowedHosts` entry. The kinds: `*`; `example.com`; `.example.com` (the domain and its subdomains);
@@ -76,8 +76,13 @@ function namePattern(
   rawName: string,
   port: number | undefined,
 ): HostPatternResult {
-  const ascii = HAS_NON_ASCII.test(rawName) ? domainToASCII(rawName) : rawName.toLowerCase();
-  const name = NAME_SYNTAX.test(ascii) ? normaliseName(ascii) : undefined;
+  const ascii = NEEDS_IDNA.test(rawName) ? domainToASCII(rawName) : rawName;
+  // The same syntax as a request's host, so that a pattern can never demand a name no request could carry.
+  const parsed = ascii.includes(':') ? undefined : parseHostHeader(ascii);
+  if (parsed?.address !== undefined) {
+    return { problem: 'puts a wildcard or a leading dot before an IP address, which has no subdomains. Write the address, or a range such as "10.0.0.0/8".' };
+  }
+  const name = parsed?.hostname;
   if (name === undefined) {
     return { problem: 'is not a valid host name, so it could never match. Use letters, digits, "-" and "." between non-empty labels.' };
   }
