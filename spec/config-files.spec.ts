@@ -98,6 +98,7 @@ describe('loadConfig', () => {
     const secret = 'SECRET-TOKEN-1234';
     const broken: [file: string, content: string, says: string][] = [
       ['.healthchecksrc.json', `{"probe": {"value": "${secret}" "header": "X"}}`, 'not valid JSON at line 1, column'],
+      ['healthchecks.config.json', `{"probe": {"value": ${secret}}}`, 'not valid JSON'],
       ['.healthchecksrc.yaml', `probe:\n  value: ${secret}\n  methods: [GET\n`, 'not valid YAML at line'],
       ['.healthchecksrc', `{"probe": {"value": "${secret}",}`, 'not valid YAML'],
       ['.healthchecksrc.cjs', `module.exports = { probe: { value: '${secret}' } ;\n`, 'syntax error'],

@@ -4,11 +4,13 @@
  */
 export function describeParseError(error: unknown, content: string): string {
   const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : '';
   const position = locate(error, content);
   const at = position === undefined ? '' : ` at line ${position.line}, column ${position.column}`;
-  if (name === 'JSONError') return `The file is not valid JSON${at}. Fix the syntax there.`;
-  if (name === 'YAMLException') return `The file is not valid YAML${at}. Fix the syntax there.`;
-  if (name === 'SyntaxError') return `The module has a syntax error${at}. Fix the syntax there.`;
+  const fix = position === undefined ? 'Fix its syntax.' : 'Fix the syntax there.';
+  if (name === 'SyntaxError' && message.includes('JSON')) return `The file is not valid JSON${at}. ${fix}`;
+  if (name === 'YAMLException') return `The file is not valid YAML${at}. ${fix}`;
+  if (name === 'SyntaxError') return `The module has a syntax error${at}. ${fix}`;
   return `The module threw ${withArticle(name)} while loading${at}. Make it export the configuration without throwing.`;
 }
 

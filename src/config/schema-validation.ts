@@ -1,27 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { HealthChecksConfig } from '../config-types.generated';
 import { suggestName } from './did-you-mean';
-
-/** Where the schema lives, from both `src/` (tests) and `dist/` (the package). */
-export const SCHEMA_PATH = join(__dirname, '..', '..', 'schema', 'healthchecks.schema.json');
+import generatedValidator from './schema-validator.generated';
 
 type JsonSchema = {
   properties?: Record<string, JsonSchema>;
   enum?: readonly string[];
 };
 
-let compiledValidator: ValidateFunction<HealthChecksConfig> | undefined;
-
-function validator(): ValidateFunction<HealthChecksConfig> {
-  if (compiledValidator === undefined) {
-    const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as object;
-    const ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
-    compiledValidator = ajv.compile<HealthChecksConfig>(schema);
-  }
-  return compiledValidator;
-}
+/**
+ * schema/healthchecks.schema.json compiled ahead of time by Ajv's standalone mode (scripts/generate-validator.js), so
+ * that startup neither loads Ajv's compiler nor compiles the schema.
+ */
+const validate = generatedValidator as unknown as ValidateFunction<HealthChecksConfig>;
 
 /** What each patterned or composite field expects, in words, for the error message. */
 const FIELD_RULES: Record<string, string> = {
@@ -42,7 +33,6 @@ const SECRET_PATHS = ['probe.value'];
  * besides the schema's own (the programmatic-only options), so that typo suggestions can find them too.
  */
 export function validateAgainstSchema(data: unknown, extraRootKeys: readonly string[] = []): string[] {
-  const validate = validator();
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
   const anyOfPaths = errors.filter((error) => error.keyword === 'anyOf').map((error) => error.schemaPath);

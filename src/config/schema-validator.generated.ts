@@ -1,0 +1,498 @@
+/* Generated from schema/healthchecks.schema.json by `npm run generate:validator`. Do not edit by hand. */
+/* eslint-disable */
+// @ts-nocheck
+"use strict";
+export const validate = validate10;
+export default validate10;
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"HealthChecksConfig","description":"Configuration for koa-allow-healthchecks: which Host headers a Koa app accepts, and how authenticated health probes get past that check.","type":"object","additionalProperties":false,"properties":{"$schema":{"description":"The JSON Schema this file follows, for editor autocompletion. Ignored at runtime.","type":"string","examples":["./node_modules/koa-allow-healthchecks/schema/healthchecks.schema.json"]},"allowedHosts":{"description":"Host patterns the app answers to. \"example.com\" matches that name on any port; \".example.com\" the domain and all its subdomains; \"*.example.com\" subdomains only; \"example.com:8443\" that host on that port only; \"10.1.2.3\" and \"[::1]\" an IP literal; \"10.0.0.0/8\" and \"fd00::/8\" an IP range; \"*\" any valid host. Defaults to [\".localhost\", \"127.0.0.1\", \"[::1]\"].","type":"array","minItems":1,"items":{"type":"string","minLength":1},"examples":[["example.com",".example.org"],["api.example.com","10.0.0.0/8"]]},"probe":{"description":"The probe bypass: a request carrying a configured token in the probe header passes whatever its Host.","type":"object","additionalProperties":false,"properties":{"header":{"description":"Name of the request header that carries the probe token, case-insensitive.","type":"string","pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$","default":"X-Health","examples":["X-Health"]},"value":{"description":"The accepted token, or several for rotation. Prefer the environment variable named by valueEnv: a token in a config file is a secret in source control.","anyOf":[{"type":"string","minLength":1,"pattern":"^[!-~](?:[ -~]*[!-~])?$"},{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"pattern":"^[!-~](?:[ -~]*[!-~])?$"}}],"examples":["replace-with-a-long-random-value",["old-token","new-token"]]},"valueEnv":{"description":"Name of the environment variable that holds the token. A comma-separated value gives several tokens.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","default":"HEALTH_CHECK_HEADER_VALUE","examples":["HEALTH_CHECK_HEADER_VALUE"]},"paths":{"description":"When set, the bypass works only on these exact paths; the query string is ignored.","type":"array","minItems":1,"items":{"type":"string","pattern":"^/[^?#\\s]*$"},"examples":[["/health-check/","/ready"]]},"methods":{"description":"HTTP methods that may use the bypass.","type":"array","minItems":1,"items":{"type":"string","enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"default":["GET","HEAD"],"examples":[["GET","HEAD"]]}},"examples":[{"header":"X-Health","paths":["/health-check/","/ready"]}]},"exemptPaths":{"description":"Paths that skip the host check with no header at all, for probers that cannot send one (AWS ALB, GCP). GET and HEAD only, exact path, query string ignored.","type":"array","items":{"type":"string","pattern":"^/[^?#\\s]*$"},"examples":[["/health-check/"]]},"trustProxy":{"description":"Validate X-Forwarded-Host instead of Host. Defaults to the Koa app's `proxy` setting.","type":"boolean","examples":[false]},"rejectStatus":{"description":"HTTP status code sent when the host is not allowed.","type":"integer","minimum":400,"maximum":499,"default":400,"examples":[400,421]}}};
+const func2 = require("ajv/dist/runtime/ucs2length").default;
+const pattern0 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", "u");
+const pattern1 = new RegExp("^[!-~](?:[ -~]*[!-~])?$", "u");
+const pattern3 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern4 = new RegExp("^/[^?#\\s]*$", "u");
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!((((((key0 === "$schema") || (key0 === "allowedHosts")) || (key0 === "probe")) || (key0 === "exemptPaths")) || (key0 === "trustProxy")) || (key0 === "rejectStatus"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.$schema !== undefined){
+let data0 = data.$schema;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.$schema.type,parentSchema:schema11.properties.$schema,data:data0};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.allowedHosts !== undefined){
+let data1 = data.allowedHosts;
+if(Array.isArray(data1)){
+if(data1.length < 1){
+const err2 = {instancePath:instancePath+"/allowedHosts",schemaPath:"#/properties/allowedHosts/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.allowedHosts,data:data1};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(typeof data2 === "string"){
+if(func2(data2) < 1){
+const err3 = {instancePath:instancePath+"/allowedHosts/" + i0,schemaPath:"#/properties/allowedHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.allowedHosts.items,data:data2};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/allowedHosts/" + i0,schemaPath:"#/properties/allowedHosts/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.allowedHosts.items.type,parentSchema:schema11.properties.allowedHosts.items,data:data2};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/allowedHosts",schemaPath:"#/properties/allowedHosts/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.allowedHosts.type,parentSchema:schema11.properties.allowedHosts,data:data1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.probe !== undefined){
+let data3 = data.probe;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+for(const key1 in data3){
+if(!(((((key1 === "header") || (key1 === "value")) || (key1 === "valueEnv")) || (key1 === "paths")) || (key1 === "methods"))){
+const err6 = {instancePath:instancePath+"/probe",schemaPath:"#/properties/probe/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.probe,data:data3};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data3.header !== undefined){
+let data4 = data3.header;
+if(typeof data4 === "string"){
+if(!pattern0.test(data4)){
+const err7 = {instancePath:instancePath+"/probe/header",schemaPath:"#/properties/probe/properties/header/pattern",keyword:"pattern",params:{pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},message:"must match pattern \""+"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"+"\"",schema:"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",parentSchema:schema11.properties.probe.properties.header,data:data4};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/probe/header",schemaPath:"#/properties/probe/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.header.type,parentSchema:schema11.properties.probe.properties.header,data:data4};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data3.value !== undefined){
+let data5 = data3.value;
+const _errs14 = errors;
+let valid4 = false;
+const _errs15 = errors;
+if(typeof data5 === "string"){
+if(func2(data5) < 1){
+const err9 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.probe.properties.value.anyOf[0],data:data5};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!pattern1.test(data5)){
+const err10 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[!-~](?:[ -~]*[!-~])?$"},message:"must match pattern \""+"^[!-~](?:[ -~]*[!-~])?$"+"\"",schema:"^[!-~](?:[ -~]*[!-~])?$",parentSchema:schema11.properties.probe.properties.value.anyOf[0],data:data5};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.value.anyOf[0].type,parentSchema:schema11.properties.probe.properties.value.anyOf[0],data:data5};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var _valid0 = _errs15 === errors;
+valid4 = valid4 || _valid0;
+if(!valid4){
+const _errs17 = errors;
+if(Array.isArray(data5)){
+if(data5.length < 1){
+const err12 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.probe.properties.value.anyOf[1],data:data5};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const len1 = data5.length;
+for(let i1=0; i1<len1; i1++){
+let data6 = data5[i1];
+if(typeof data6 === "string"){
+if(func2(data6) < 1){
+const err13 = {instancePath:instancePath+"/probe/value/" + i1,schemaPath:"#/properties/probe/properties/value/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.probe.properties.value.anyOf[1].items,data:data6};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!pattern1.test(data6)){
+const err14 = {instancePath:instancePath+"/probe/value/" + i1,schemaPath:"#/properties/probe/properties/value/anyOf/1/items/pattern",keyword:"pattern",params:{pattern: "^[!-~](?:[ -~]*[!-~])?$"},message:"must match pattern \""+"^[!-~](?:[ -~]*[!-~])?$"+"\"",schema:"^[!-~](?:[ -~]*[!-~])?$",parentSchema:schema11.properties.probe.properties.value.anyOf[1].items,data:data6};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/probe/value/" + i1,schemaPath:"#/properties/probe/properties/value/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.value.anyOf[1].items.type,parentSchema:schema11.properties.probe.properties.value.anyOf[1].items,data:data6};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.probe.properties.value.anyOf[1].type,parentSchema:schema11.properties.probe.properties.value.anyOf[1],data:data5};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var _valid0 = _errs17 === errors;
+valid4 = valid4 || _valid0;
+}
+if(!valid4){
+const err17 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.probe.properties.value.anyOf,parentSchema:schema11.properties.probe.properties.value,data:data5};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data3.valueEnv !== undefined){
+let data7 = data3.valueEnv;
+if(typeof data7 === "string"){
+if(!pattern3.test(data7)){
+const err18 = {instancePath:instancePath+"/probe/valueEnv",schemaPath:"#/properties/probe/properties/valueEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema11.properties.probe.properties.valueEnv,data:data7};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/probe/valueEnv",schemaPath:"#/properties/probe/properties/valueEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.valueEnv.type,parentSchema:schema11.properties.probe.properties.valueEnv,data:data7};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data3.paths !== undefined){
+let data8 = data3.paths;
+if(Array.isArray(data8)){
+if(data8.length < 1){
+const err20 = {instancePath:instancePath+"/probe/paths",schemaPath:"#/properties/probe/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.probe.properties.paths,data:data8};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+const len2 = data8.length;
+for(let i2=0; i2<len2; i2++){
+let data9 = data8[i2];
+if(typeof data9 === "string"){
+if(!pattern4.test(data9)){
+const err21 = {instancePath:instancePath+"/probe/paths/" + i2,schemaPath:"#/properties/probe/properties/paths/items/pattern",keyword:"pattern",params:{pattern: "^/[^?#\\s]*$"},message:"must match pattern \""+"^/[^?#\\s]*$"+"\"",schema:"^/[^?#\\s]*$",parentSchema:schema11.properties.probe.properties.paths.items,data:data9};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/probe/paths/" + i2,schemaPath:"#/properties/probe/properties/paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.paths.items.type,parentSchema:schema11.properties.probe.properties.paths.items,data:data9};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/probe/paths",schemaPath:"#/properties/probe/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.probe.properties.paths.type,parentSchema:schema11.properties.probe.properties.paths,data:data8};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data3.methods !== undefined){
+let data10 = data3.methods;
+if(Array.isArray(data10)){
+if(data10.length < 1){
+const err24 = {instancePath:instancePath+"/probe/methods",schemaPath:"#/properties/probe/properties/methods/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.probe.properties.methods,data:data10};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+const len3 = data10.length;
+for(let i3=0; i3<len3; i3++){
+let data11 = data10[i3];
+if(typeof data11 !== "string"){
+const err25 = {instancePath:instancePath+"/probe/methods/" + i3,schemaPath:"#/properties/probe/properties/methods/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.methods.items.type,parentSchema:schema11.properties.probe.properties.methods.items,data:data11};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(!(((((((data11 === "GET") || (data11 === "HEAD")) || (data11 === "POST")) || (data11 === "PUT")) || (data11 === "PATCH")) || (data11 === "DELETE")) || (data11 === "OPTIONS"))){
+const err26 = {instancePath:instancePath+"/probe/methods/" + i3,schemaPath:"#/properties/probe/properties/methods/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.probe.properties.methods.items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.probe.properties.methods.items.enum,parentSchema:schema11.properties.probe.properties.methods.items,data:data11};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/probe/methods",schemaPath:"#/properties/probe/properties/methods/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.probe.properties.methods.type,parentSchema:schema11.properties.probe.properties.methods,data:data10};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/probe",schemaPath:"#/properties/probe/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.probe.type,parentSchema:schema11.properties.probe,data:data3};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data.exemptPaths !== undefined){
+let data12 = data.exemptPaths;
+if(Array.isArray(data12)){
+const len4 = data12.length;
+for(let i4=0; i4<len4; i4++){
+let data13 = data12[i4];
+if(typeof data13 === "string"){
+if(!pattern4.test(data13)){
+const err29 = {instancePath:instancePath+"/exemptPaths/" + i4,schemaPath:"#/properties/exemptPaths/items/pattern",keyword:"pattern",params:{pattern: "^/[^?#\\s]*$"},message:"must match pattern \""+"^/[^?#\\s]*$"+"\"",schema:"^/[^?#\\s]*$",parentSchema:schema11.properties.exemptPaths.items,data:data13};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/exemptPaths/" + i4,schemaPath:"#/properties/exemptPaths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.exemptPaths.items.type,parentSchema:schema11.properties.exemptPaths.items,data:data13};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/exemptPaths",schemaPath:"#/properties/exemptPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.exemptPaths.type,parentSchema:schema11.properties.exemptPaths,data:data12};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data.trustProxy !== undefined){
+let data14 = data.trustProxy;
+if(typeof data14 !== "boolean"){
+const err32 = {instancePath:instancePath+"/trustProxy",schemaPath:"#/properties/trustProxy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.trustProxy.type,parentSchema:schema11.properties.trustProxy,data:data14};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data.rejectStatus !== undefined){
+let data15 = data.rejectStatus;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+const err33 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.rejectStatus.type,parentSchema:schema11.properties.rejectStatus,data:data15};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 > 499 || isNaN(data15)){
+const err34 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/maximum",keyword:"maximum",params:{comparison: "<=", limit: 499},message:"must be <= 499",schema:499,parentSchema:schema11.properties.rejectStatus,data:data15};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if(data15 < 400 || isNaN(data15)){
+const err35 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/minimum",keyword:"minimum",params:{comparison: ">=", limit: 400},message:"must be >= 400",schema:400,parentSchema:schema11.properties.rejectStatus,data:data15};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
