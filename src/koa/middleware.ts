@@ -1,12 +1,16 @@
 import type { Middleware, Next, ParameterizedContext } from 'koa';
 import { buildSettings, type Settings } from '../config/build-settings';
-import { checkHost, decide, isProbe, ordinaryState, probeState, type Decision } from '../core/decide';
+import { checkHost, decide, isProbe, ordinaryState, probeState, type Decision, type RequestFacts } from '../core/decide';
 import type { HealthChecksOptions } from '../options';
 import { readRequestFacts } from './read-request';
 import { stripHeader } from './strip-header';
 
 /** Body of every rejection. It echoes nothing from the request. */
 const REJECT_BODY = 'Host not allowed';
+
+// The middlewares below return next()'s promise directly rather than being `async`: they run on every request, and
+// an async wrapper would add a promise and a tick to each one. Koa's compose turns a synchronous throw into a
+// rejection all the same.
 
 /**
  * The probe bypass and the host allowlist in one middleware. Use it first. It loads and checks the configuration now,
@@ -19,25 +23,21 @@ const REJECT_BODY = 'Host not allowed';
  */
 export function healthChecks(options?: HealthChecksOptions): Middleware {
   const settings = buildSettings(options);
-  const { policy } = settings;
-  return async function healthChecksMiddleware(ctx: ParameterizedContext, next: Next) {
-    const request = readRequestFacts(ctx, policy.probe?.header, settings.trustProxy);
-    if (policy.probe !== undefined) stripHeader(ctx.req, policy.probe.header);
-    return pass(ctx, next, decide(policy, request), settings);
+  return function healthChecksMiddleware(ctx: ParameterizedContext, next: Next): Promise<void> {
+    return pass(ctx, next, decide(settings.policy, takeRequestFacts(ctx, settings)), settings);
   };
 }
 
 /**
  * The probe half alone. It never rejects: it sets `ctx.state.healthCheck`, with `probe: true` for a request carrying
- * a valid token on an allowed method and path, so that a later `hostAllowlist()` lets it through.
+ * a valid token on an allowed method and path, so that a later `hostAllowlist()` lets it through. It removes the
+ * probe header from the request.
  */
 export function probeBypass(options?: HealthChecksOptions): Middleware {
   const settings = buildSettings(options);
-  const { probe } = settings.policy;
-  return async function probeBypassMiddleware(ctx: ParameterizedContext, next: Next) {
-    const request = readRequestFacts(ctx, probe?.header, settings.trustProxy);
-    if (probe !== undefined) stripHeader(ctx.req, probe.header);
-    ctx.state.healthCheck = isProbe(probe, request) ? probeState(request) : ordinaryState(request);
+  return function probeBypassMiddleware(ctx: ParameterizedContext, next: Next): Promise<void> {
+    const request = takeRequestFacts(ctx, settings);
+    ctx.state.healthCheck = isProbe(settings.policy.probe, request) ? probeState(request) : ordinaryState(request);
     return next();
   };
 }
@@ -48,14 +48,22 @@ export function probeBypass(options?: HealthChecksOptions): Middleware {
  */
 export function hostAllowlist(options?: HealthChecksOptions): Middleware {
   const settings = buildSettings(options);
-  return async function hostAllowlistMiddleware(ctx: ParameterizedContext, next: Next) {
+  return function hostAllowlistMiddleware(ctx: ParameterizedContext, next: Next): Promise<void> {
     if (ctx.state.healthCheck?.probe === true) return next();
     const request = readRequestFacts(ctx, undefined, settings.trustProxy);
     return pass(ctx, next, checkHost(settings.policy, request), settings);
   };
 }
 
-async function pass(ctx: ParameterizedContext, next: Next, decision: Decision, settings: Settings): Promise<void> {
+/** Reads the request, and removes the probe header from it so that nothing downstream sees a token. */
+function takeRequestFacts(ctx: ParameterizedContext, settings: Settings): RequestFacts {
+  const header = settings.policy.probe?.header;
+  const request = readRequestFacts(ctx, header, settings.trustProxy);
+  if (header !== undefined && request.probeToken !== undefined) stripHeader(ctx.req, header);
+  return request;
+}
+
+function pass(ctx: ParameterizedContext, next: Next, decision: Decision, settings: Settings): Promise<void> {
   if (decision.allowed) {
     ctx.state.healthCheck = decision.state;
     return next();
@@ -63,5 +71,5 @@ async function pass(ctx: ParameterizedContext, next: Next, decision: Decision, s
   ctx.status = settings.rejectStatus;
   ctx.type = 'text/plain';
   ctx.body = REJECT_BODY;
-  await settings.onReject?.(ctx, { host: decision.host, reason: decision.reason });
+  return Promise.resolve(settings.onReject?.(ctx, { host: decision.host, reason: decision.reason }));
 }

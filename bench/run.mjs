@@ -1,0 +1,46 @@
+// npm run bench: every benchmark in one run. Prints a Markdown report, writes bench/results.json, and replaces the
+// report in BENCHMARKS.md between its markers. Set BENCH_QUICK=1 for a short smoke run (not for figures), or pass
+// --report to rebuild the report from bench/results.json without measuring again.
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { runMicro, SIZES } from './micro.mjs';
+import { markdown } from './report.mjs';
+import { runStartup } from './startup.mjs';
+import { runThroughput } from './throughput.mjs';
+
+const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));
+const benchmarksPath = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+
+const results = process.argv.includes('--report') ? JSON.parse(readFileSync(resultsPath, 'utf8')) : await measure();
+const report = markdown(results);
+console.log(report);
+if (!results.quick) {
+  const current = readFileSync(benchmarksPath, 'utf8');
+  writeFileSync(benchmarksPath, current.replace(/(<!-- bench:start -->\n)[\s\S]*?(<!-- bench:end -->)/, `$1${report}\n$2`));
+  console.error('updated BENCHMARKS.md');
+}
+
+async function measure() {
+  const quick = process.env.BENCH_QUICK === '1';
+  const started = Date.now();
+  const log = (message) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)} s] ${message}`);
+  const machine = {
+    date: new Date().toISOString().slice(0, 10),
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown CPU',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+  log('startup');
+  const startup = runStartup({ runs: quick ? 3 : 15 });
+  log('decision microbenchmark');
+  const micro = await runMicro({ time: quick ? 20 : 150 });
+  log('throughput');
+  const throughput = await runThroughput(quick ? { rounds: 1, seconds: 1 } : { rounds: 5, seconds: 2 });
+  log('done');
+  const measured = { machine, quick, startup, micro, throughput, sizes: SIZES };
+  writeFileSync(resultsPath, `${JSON.stringify(measured, null, 2)}\n`);
+  return measured;
+}
