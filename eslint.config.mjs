@@ -11,7 +11,7 @@ export default tseslint.config(
     languageOptions: { sourceType: 'module', globals: globals.node },
   },
   {
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: globals.node },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -10,17 +10,15 @@ export interface AddressTable {
   readonly v6: PrefixTable<bigint>;
 }
 
+/** One table per prefix length in use, longest first, so that the most specific range wins. */
 interface PrefixTable<Key> {
-  /** prefix length → network (the address shifted right by the host bits) → the pattern's text */
-  readonly byPrefix: Map<number, Map<Key, string>>;
-  /** the prefix lengths in use, longest first, so that the most specific range wins */
-  prefixes: number[];
+  entries: { readonly prefix: number; readonly networks: Map<Key, string> }[];
 }
 
 const MAPPED_NETWORK = 0xffffn; // ::ffff:0:0/96, shifted right by 32
 
 export function createAddressTable(): AddressTable {
-  return { v4: { byPrefix: new Map(), prefixes: [] }, v6: { byPrefix: new Map(), prefixes: [] } };
+  return { v4: { entries: [] }, v6: { entries: [] } };
 }
 
 /** Adds `address/prefix` (a single address has the full prefix). The first pattern listed for a range is kept. */
@@ -46,19 +44,19 @@ export function lookupAddress(table: AddressTable, address: string): string | un
   return lookup(table.v6, value, ipv6Key);
 }
 
+/** `key` is the network: the address shifted right by the host bits. */
 function insert<Key>(table: PrefixTable<Key>, prefix: number, key: Key, text: string): void {
-  let networks = table.byPrefix.get(prefix);
-  if (networks === undefined) {
-    networks = new Map();
-    table.byPrefix.set(prefix, networks);
-    table.prefixes = [...table.byPrefix.keys()].sort((a, b) => b - a);
+  let entry = table.entries.find((candidate) => candidate.prefix === prefix);
+  if (entry === undefined) {
+    entry = { prefix, networks: new Map() };
+    table.entries = [...table.entries, entry].sort((a, b) => b.prefix - a.prefix);
   }
-  if (!networks.has(key)) networks.set(key, text);
+  if (!entry.networks.has(key)) entry.networks.set(key, text);
 }
 
 function lookup<Key>(table: PrefixTable<Key>, value: Key, keyOf: (value: Key, prefix: number) => Key): string | undefined {
-  for (const prefix of table.prefixes) {
-    const text = table.byPrefix.get(prefix)?.get(keyOf(value, prefix));
+  for (const { prefix, networks } of table.entries) {
+    const text = networks.get(keyOf(value, prefix));
     if (text !== undefined) return text;
   }
   return undefined;
