@@ -5,7 +5,7 @@ import { HealthChecksConfigError } from '../errors';
 import { adviceFor, formatConfig, redactConfig } from './describe-config';
 import { PROGRAM, type CommandResult } from './usage';
 
-export const CHECK_HELP = `Usage: ${PROGRAM} check [--config FILE] [--cwd DIR] [--json]
+const CHECK_HELP = `Usage: ${PROGRAM} check [--config FILE] [--cwd DIR] [--json]
 
 Finds and validates the configuration exactly as healthChecks() does at startup, with the environment
 of this shell, and prints where it came from and what it resolves to. Tokens are never printed.

@@ -21,7 +21,7 @@ export interface RedactedConfig {
   rejectStatus: number;
 }
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 export function redactConfig(resolved: ResolvedConfig): RedactedConfig {
   const { probe } = resolved;

@@ -7,7 +7,7 @@ import { HealthChecksConfigError } from '../errors';
 import { CONFIG_OPTIONS } from './check';
 import { PROGRAM, UsageError, type CommandResult } from './usage';
 
-export const EXPLAIN_HELP = `Usage: ${PROGRAM} explain [--host H] [--path P] [--method M] [--probe-header VALUE]
+const EXPLAIN_HELP = `Usage: ${PROGRAM} explain [--host H] [--path P] [--method M] [--probe-header VALUE]
                      [--forwarded-host H] [--trust-proxy] [--config FILE] [--cwd DIR] [--json]
 
 Says whether healthChecks() would let a request through, which rule decided it, and what

@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { parseArgs } from 'node:util';
 import { PROGRAM, UsageError, type CommandResult } from './usage';
 
-export const PROBE_HELP = `Usage: ${PROGRAM} probe URL [--header NAME] [--value-env VAR] [--host HOST] [--timeout MS] [--insecure]
+const PROBE_HELP = `Usage: ${PROGRAM} probe URL [--header NAME] [--value-env VAR] [--host HOST] [--timeout MS] [--insecure]
 
 Sends one GET to URL the way the kubelet's HTTP probe does, with the probe token from the
 environment in the probe header, and exits 0 for a 2xx or 3xx answer and 1 otherwise. Made for a
