@@ -182,6 +182,23 @@ describe('properties', () => {
     expect(hits).to.be.greaterThan(300);
   });
 
+  it('any string as an allowlist entry is either a startup problem or a pattern that compiles', () => {
+    const entry = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.string({ unit: 'grapheme', maxLength: 12 }),
+      fc.string({ unit: fc.constantFrom(...'[]:.%/*0123456789abcdefABCDEF'.split('')), maxLength: 24 }),
+      pattern,
+    );
+    fc.assert(
+      fc.property(entry, (text) => {
+        const result = parseHostPattern(text);
+        if ('pattern' in result) compileHostPatterns([result.pattern]);
+        else expect(result.problem).to.be.a('string').and.not.equal('');
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('a random token is never accepted', () => {
     fc.assert(
       fc.property(fc.array(printableToken, { minLength: 1, maxLength: 3 }), fc.string({ maxLength: 80 }), (tokens, guess) => {

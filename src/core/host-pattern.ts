@@ -24,6 +24,7 @@ export function parseHostPattern(text: string): HostPatternResult {
   if (text.length === 0) return { problem: 'must not be an empty string.' };
   if (/\s/.test(text)) return { problem: 'contains whitespace. Remove it.' };
   if (text === '*') return { pattern: { kind: 'any', text } };
+  if (text.includes('%')) return { problem: 'contains "%". An IPv6 zone (as in "fe80::1%eth0") never appears in a Host header; leave it out.' };
   if (text.includes('/')) return parseRange(text);
   const split = splitPort(text);
   if ('problem' in split) return split;
