@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
-import { resolveConfig } from '../config/resolve-config';
-import { compileSettings } from '../config/build-settings';
-import { HealthChecksConfigError } from '../errors';
 import { adviceFor, formatConfig, redactConfig } from './describe-config';
+import { CONFIG_OPTIONS, loadForCli } from './load-for-cli';
 import { PROGRAM, type CommandResult } from './usage';
 
 const CHECK_HELP = `Usage: ${PROGRAM} check [--config FILE] [--cwd DIR] [--json]
@@ -18,30 +16,17 @@ Options:
 
 Exit codes: 0 valid, 1 invalid, 2 bad command line.`;
 
-export const CONFIG_OPTIONS = {
-  config: { type: 'string' },
-  cwd: { type: 'string' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', default: false },
-} as const;
-
 export function runCheck(args: string[], env: NodeJS.ProcessEnv): CommandResult {
   const { values } = parseArgs({ args, options: CONFIG_OPTIONS, strict: true });
   if (values.help) return { stdout: CHECK_HELP, exitCode: 0 };
-  try {
-    const resolved = resolveConfig({ cwd: values.cwd, configFile: values.config }, env);
-    compileSettings(resolved);
-    const config = redactConfig(resolved);
-    const advice = adviceFor(resolved);
-    if (values.json) return { stdout: JSON.stringify({ valid: true, filepath: resolved.filepath ?? null, config, advice }, null, 2), exitCode: 0 };
-    const notes = advice.map((line) => `Note: ${line}`);
-    return { stdout: [formatConfig(resolved.filepath, config), ...notes, 'The configuration is valid.'].join('\n'), exitCode: 0 };
-  } catch (error) {
-    if (!(error instanceof HealthChecksConfigError)) throw error;
-    if (values.json) {
-      const report = { valid: false, filepath: error.filepath ?? null, problems: error.problems, message: error.message };
-      return { stdout: JSON.stringify(report, null, 2), exitCode: 1 };
-    }
-    return { stdout: '', stderr: error.message, exitCode: 1 };
+  const loaded = loadForCli(values, env);
+  if ('failure' in loaded) return loaded.failure;
+  const { resolved } = loaded;
+  const config = redactConfig(resolved);
+  const advice = adviceFor(resolved);
+  if (values.json) {
+    return { stdout: JSON.stringify({ valid: true, filepath: resolved.filepath ?? null, config, advice }, null, 2), exitCode: 0 };
   }
+  const notes = advice.map((line) => `Note: ${line}`);
+  return { stdout: [formatConfig(resolved.filepath, config), ...notes, 'The configuration is valid.'].join('\n'), exitCode: 0 };
 }

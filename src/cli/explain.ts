@@ -1,10 +1,7 @@
 import { parseArgs } from 'node:util';
-import { compileSettings } from '../config/build-settings';
-import { resolveConfig } from '../config/resolve-config';
 import { decide, probeMismatch, type Decision, type ProbeMismatch, type RequestFacts } from '../core/decide';
 import { selectHost } from '../core/select-host';
-import { HealthChecksConfigError } from '../errors';
-import { CONFIG_OPTIONS } from './check';
+import { CONFIG_OPTIONS, loadForCli } from './load-for-cli';
 import { PROGRAM, UsageError, type CommandResult } from './usage';
 
 const EXPLAIN_HELP = `Usage: ${PROGRAM} explain [--host H] [--path P] [--method M] [--probe-header VALUE]
@@ -52,17 +49,11 @@ export function runExplain(args: string[], env: NodeJS.ProcessEnv): CommandResul
   if (values.help) return { stdout: EXPLAIN_HELP, exitCode: 0 };
   if (!values.path.startsWith('/')) throw new UsageError('--path must start with "/"');
 
-  let resolved;
-  try {
-    resolved = resolveConfig({ cwd: values.cwd, configFile: values.config }, env);
-  } catch (error) {
-    if (!(error instanceof HealthChecksConfigError)) throw error;
-    return values.json
-      ? { stdout: JSON.stringify({ valid: false, problems: error.problems, message: error.message }, null, 2), exitCode: 1 }
-      : { stdout: '', stderr: error.message, exitCode: 1 };
-  }
-  const { policy, trustProxy } = compileSettings(resolved);
-  const trusted = trustProxy ?? values['trust-proxy'];
+  const loaded = loadForCli(values, env);
+  if ('failure' in loaded) return loaded.failure;
+  const { resolved, settings } = loaded;
+  const { policy } = settings;
+  const trusted = settings.trustProxy ?? values['trust-proxy'];
   const request: RequestFacts = {
     method: values.method.toUpperCase(),
     path: values.path.split('?')[0] as string,
