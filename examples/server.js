@@ -9,6 +9,7 @@
 // Environment: PORT (8000), HOST (127.0.0.1), HEALTH_CHECK_HEADER_VALUE (the probe token), READY_DELAY_MS (startup
 // time before /ready answers 200, default 500), HEALTHCHECKS_CONFIG (a config file to use instead of the
 // .healthchecksrc.json beside this file; the recipe tests use it).
+const { randomBytes } = require('node:crypto');
 const Koa = require('koa');
 const Router = require('@koa/router');
 const { healthChecks } = require('koa-allow-healthchecks');
@@ -33,7 +34,7 @@ router.get('/', (ctx) => {
 });
 router.get('/password-reset', (ctx) => {
   // Safe only because healthChecks() has already checked the host this link is built from.
-  const link = `${ctx.protocol}://${ctx.host}/reset?token=${Math.random().toString(36).slice(2)}`;
+  const link = `${ctx.protocol}://${ctx.host}/reset?token=${randomBytes(16).toString('hex')}`;
   ctx.body = `We would email you this link: ${link}\n`;
 });
 
