@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
@@ -52,7 +53,8 @@ describe('the CLI', () => {
       [['probe'], 'exactly one URL'],
       [['probe', 'ftp://x/'], 'http:// or https://'],
       [['probe', 'http://127.0.0.1:1/', '--timeout', 'soon'], '--timeout must be'],
-      [['explain', '--path', 'health'], '--path must start with "/"'],
+      [['explain', '--probe-header-env', 'NO_SUCH_VARIABLE'], 'the environment variable NO_SUCH_VARIABLE is not set'],
+      [['explain', '--probe-header-env', 'HOME', '--probe-header', 'x'], 'not both'],
     ] as const) {
       it(`exits 2 for ${args.join(' ')}`, async () => {
         const run = await cli([...args]);
@@ -60,6 +62,13 @@ describe('the CLI', () => {
         expect(run.stderr).to.include(says).and.include('--help');
       });
     }
+  });
+
+  it('--version prints the version in package.json and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    const run = await cli(['--version']);
+    expect(run.code).to.equal(0);
+    expect(run.stdout.trim()).to.equal(version);
   });
 
   describe('check', () => {
@@ -126,10 +135,13 @@ describe('the CLI', () => {
   });
 
   describe('explain', () => {
-    async function explain(args: string[]) {
+    /** Runs explain with the tokens configured, and the token to test, if any, in PROBE_TOKEN. */
+    async function explain(args: string[], probeToken?: string) {
       const cwd = makeProject({ '.healthchecksrc.json': CONFIG });
-      return cli(['explain', '--cwd', cwd, ...args], WITH_TOKENS);
+      const env = probeToken === undefined ? WITH_TOKENS : { ...WITH_TOKENS, PROBE_TOKEN: probeToken };
+      return cli(['explain', '--cwd', cwd, ...args], env);
     }
+    const TOKEN_FROM_ENV = ['--probe-header-env', 'PROBE_TOKEN'];
 
     it('names the allowedHosts entry that lets a host through', async () => {
       const run = await explain(['--host', 'Example.com:8443']);
@@ -139,10 +151,19 @@ describe('the CLI', () => {
     });
 
     it('explains a kubelet probe that passes by its token, without printing it', async () => {
-      const run = await explain(['--host', '203.0.113.7:8000', '--path', '/health-check/', '--probe-header', NEXT_TOKEN]);
+      const run = await explain(['--host', '203.0.113.7:8000', '--path', '/health-check/', ...TOKEN_FROM_ENV], NEXT_TOKEN);
       expect(run.code).to.equal(0);
       expect(run.stdout).to.include('decided by: the probe header').and.include('probe header: valid');
+      expect(run.stderr).to.equal('');
       expectNoToken(run);
+    });
+
+    it('still takes --probe-header, with a warning that the token lands in shell history', async () => {
+      const run = await explain(['--host', '203.0.113.7:8000', '--path', '/health-check/', '--probe-header', TOKEN]);
+      expect(run.code).to.equal(0);
+      expect(run.stdout).to.include('probe header: valid');
+      expect(run.stderr).to.include('--probe-header puts the token in shell history').and.include('--probe-header-env');
+      expect(run.stdout + run.stderr.replace(TOKEN, '')).not.to.include(TOKEN);
     });
 
     for (const [args, ignoredBecause] of [
@@ -150,7 +171,7 @@ describe('the CLI', () => {
       [['--path', '/health-check/', '--method', 'POST'], 'its method is not in probe.methods'],
     ] as const) {
       it(`says why a probe header was ignored: ${ignoredBecause}`, async () => {
-        const run = await explain(['--host', '203.0.113.7', '--probe-header', TOKEN, ...args]);
+        const run = await explain(['--host', '203.0.113.7', ...TOKEN_FROM_ENV, ...args], TOKEN);
         expect(run.code).to.equal(1);
         expect(run.stdout).to.include(`probe header: ignored: ${ignoredBecause}`).and.include('REJECT (400)');
         expectNoToken(run);
@@ -158,7 +179,7 @@ describe('the CLI', () => {
     }
 
     it('says when the token is wrong', async () => {
-      const run = await explain(['--host', '203.0.113.7', '--path', '/health-check/', '--probe-header', 'guess']);
+      const run = await explain(['--host', '203.0.113.7', '--path', '/health-check/', ...TOKEN_FROM_ENV], 'guess');
       expect(run.stdout).to.include('probe header: ignored: the value is not a configured token');
     });
 
@@ -169,6 +190,16 @@ describe('the CLI', () => {
       expect(run.stdout).to.include('not set (next() is not called)');
       expect((await explain(['--host', 'example.com@evil.example'])).stdout).to.include('invalid-host');
       expect((await explain([])).stdout).to.include('missing-host');
+    });
+
+    it('names the new reasons: a refused target, and a host the app would read instead', async () => {
+      const target = await explain(['--host', 'example.com', '--path', 'pany://example.com/password-reset']);
+      expect(target.code).to.equal(1);
+      expect(target.stdout).to.include('invalid-target: the request target is not a path');
+      const absolute = await explain(['--host', 'example.com', '--path', 'http://evil.example/x']);
+      expect(absolute.stdout).to.include('host-mismatch');
+      const passes = await explain(['--host', 'example.com', '--path', 'http://EXAMPLE.com/x']);
+      expect(passes.code).to.equal(0);
     });
 
     it('explains an exempt path', async () => {
@@ -186,7 +217,7 @@ describe('the CLI', () => {
     });
 
     it('gives machine output with --json', async () => {
-      const run = await explain(['--host', '10.244.1.7:8000', '--path', '/health-check/', '--probe-header', TOKEN, '--json']);
+      const run = await explain(['--host', '10.244.1.7:8000', '--path', '/health-check/', ...TOKEN_FROM_ENV, '--json'], TOKEN);
       const report = JSON.parse(run.stdout);
       expect(report).to.deep.include({ allowed: true, status: null, probeHeader: 'valid', state: { probe: true, via: 'header', host: '10.244.1.7' } });
       expectNoToken(run);
@@ -257,8 +288,34 @@ describe('the CLI', () => {
       respond = () => 'hang';
       const run = await cli(['probe', `http://127.0.0.1:${port}/`, '--timeout', '200']);
       expect(run.code).to.equal(1);
-      expect(run.stderr).to.include('no response within 200 ms');
+      expect(run.stderr).to.include('no complete response within 200 ms');
     });
+
+    for (const [what, dribble] of [
+      ['header bytes', 'HTTP/1.1 200 OK\r\n'],
+      ['body bytes', 'HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n'],
+    ] as const) {
+      it(`treats --timeout as a deadline for the whole exchange, against a server that dribbles ${what}`, async () => {
+        // Each byte arrives well within any idle timeout, so only a deadline for the whole exchange ends this.
+        const sockets = new Set<Socket>();
+        const dribbler = createNetServer((socket) => {
+          sockets.add(socket);
+          socket.on('error', () => undefined);
+          socket.write(dribble);
+          const timer = setInterval(() => socket.write(what === 'header bytes' ? 'X-Slow: 1\r\n' : 'x'), 20);
+          socket.on('close', () => clearInterval(timer));
+        });
+        await new Promise<void>((resolve) => dribbler.listen(0, '127.0.0.1', resolve));
+        try {
+          const run = await cli(['probe', `http://127.0.0.1:${(dribbler.address() as AddressInfo).port}/`, '--timeout', '300']);
+          expect(run.code).to.equal(1);
+          expect(run.stderr).to.include('no complete response within 300 ms');
+        } finally {
+          for (const socket of sockets) socket.destroy();
+          dribbler.close();
+        }
+      });
+    }
 
     it('exits 1 when the connection is refused', async () => {
       const closed = createServer();

@@ -3,6 +3,7 @@ import { checkHost, decide, isProbe, type Policy, type RequestFacts } from '../s
 import { compileHostPatterns } from '../src/core/host-matcher';
 import { parseHostPattern, type HostPattern } from '../src/core/host-pattern';
 import { compileTokenVerifier } from '../src/core/probe-token';
+import { parseRequestTarget } from '../src/core/request-target';
 
 function patterns(texts: string[]): HostPattern[] {
   return texts.map((text) => {
@@ -23,14 +24,18 @@ const policy: Policy = {
   exemptPaths: new Set(['/alb-health']),
 };
 
-function facts(overrides: Partial<RequestFacts>): RequestFacts {
-  return { method: 'GET', path: '/', host: 'example.com', probeToken: undefined, ...overrides };
+/** A request's facts, with its target given as the raw request target (`path`, default "/"). */
+type FactsSpec = Partial<Omit<RequestFacts, 'target'>> & { path?: string };
+
+function facts({ path = '/', ...overrides }: FactsSpec): RequestFacts {
+  const method = overrides.method ?? 'GET';
+  return { method, target: parseRequestTarget(path, method), host: 'example.com', probeToken: undefined, ...overrides };
 }
 
 describe('decide', () => {
   const kubelet = { host: '10.244.1.7:8000', path: '/health-check/', probeToken: 'XYZ-123' };
 
-  const table: [name: string, request: Partial<RequestFacts>, expected: object][] = [
+  const table: [name: string, request: FactsSpec, expected: object][] = [
     ['an allowed host', {}, { allowed: true, rule: 'example.com', state: { probe: false, via: null, host: 'example.com' } }],
     ['an allowed subdomain', { host: 'a.example.org:81' }, { allowed: true, rule: '.example.org', state: { probe: false, via: null, host: 'a.example.org' } }],
     ['a kubelet probe with the token', kubelet, { allowed: true, rule: 'probe header', state: { probe: true, via: 'header', host: '10.244.1.7' } }],
@@ -56,6 +61,29 @@ describe('decide', () => {
     ['a comma list of hosts', { host: 'example.com, evil.tld' }, { allowed: false, reason: 'invalid-host', host: null }],
     ['a missing host', { host: undefined }, { allowed: false, reason: 'missing-host', host: null }],
     ['an empty host', { host: '' }, { allowed: false, reason: 'missing-host', host: null }],
+    // The request target, checked before anything else, probes included.
+    ['an absolute-form target naming the host', { path: 'http://Example.com./x?y' }, { allowed: true, rule: 'example.com' }],
+    ['an absolute-form target naming another host', { path: 'http://evil.tld/x' }, { allowed: false, reason: 'host-mismatch', host: 'example.com' }],
+    ['an absolute-form target naming another port', { path: 'http://example.com:81/x' }, { allowed: false, reason: 'host-mismatch' }],
+    ['an absolute-form target with another scheme', { path: 'pany://example.com/x' }, { allowed: false, reason: 'invalid-target', host: 'example.com' }],
+    ['an authority-form target', { path: 'example.com:443' }, { allowed: false, reason: 'invalid-target' }],
+    ['an asterisk-form OPTIONS', { method: 'OPTIONS', path: '*' }, { allowed: true, rule: 'example.com' }],
+    ['an asterisk-form GET', { path: '*' }, { allowed: false, reason: 'invalid-target' }],
+    ['a probe with a refused target', { ...kubelet, path: 'x://[/' }, { allowed: false, reason: 'invalid-target', host: '10.244.1.7' }],
+    ['an exempt path with a refused target', { host: '172.31.5.6', path: 'ftp://172.31.5.6/alb-health' }, { allowed: false, reason: 'invalid-target' }],
+    // Other hosts the app reads.
+    ['another host the app reads', { alsoRead: ['evil.tld'] }, { allowed: false, reason: 'host-mismatch', host: 'example.com' }],
+    ['the same host the app reads, written otherwise', { alsoRead: ['EXAMPLE.com.'] }, { allowed: true, rule: 'example.com' }],
+    ['no host where the app reads one', { alsoRead: [undefined] }, { allowed: false, reason: 'host-mismatch' }],
+    ['a host the app reads, on an exempt path', { alsoRead: ['evil.tld'], path: '/alb-health' }, { allowed: true, rule: 'exempt path' }],
+    ['a host the app reads, for a probe', { ...kubelet, alsoRead: ['evil.tld'] }, { allowed: true, rule: 'probe header' }],
+    // X-Forwarded-Proto, when the app builds ctx.protocol from it.
+    ['X-Forwarded-Proto https', { forwardedProto: 'HTTPS' }, { allowed: true }],
+    ['X-Forwarded-Proto listing http first', { forwardedProto: ' http , javascript' }, { allowed: true }],
+    ['an empty X-Forwarded-Proto', { forwardedProto: '' }, { allowed: true }],
+    ['X-Forwarded-Proto naming another scheme', { forwardedProto: 'javascript' }, { allowed: false, reason: 'invalid-forwarded-proto' }],
+    ['X-Forwarded-Proto carrying a URL', { forwardedProto: 'https://evil.tld/#' }, { allowed: false, reason: 'invalid-forwarded-proto' }],
+    ['X-Forwarded-Proto with an empty first entry', { forwardedProto: ', https' }, { allowed: false, reason: 'invalid-forwarded-proto' }],
   ];
   for (const [name, request, expected] of table) {
     it(`decides ${name}`, () => {

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { expect } from 'chai';
 import type KoaType from 'koa';
 import type { Middleware } from 'koa';
 import request from 'supertest';
@@ -115,4 +116,59 @@ export async function sendRaw(port: number, bytes: string | Buffer, timeoutMs = 
   }
   const text = Buffer.concat(chunks).toString('latin1');
   return { status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0), text };
+}
+
+/** What Koa hands the app about the request's host and URL, read by the last handler after the middleware ran. */
+export interface HostView {
+  healthCheck: { probe: boolean; via: string | null; host: string | null } | null;
+  host: string;
+  hostname: string;
+  urlHostname: string | null;
+  requestUrlHostname: string | null;
+  href: string;
+  url: string;
+  originalUrl: string;
+}
+
+/** A last handler that answers 200 with the {@link HostView}. */
+export const reportHostView: Middleware = (ctx) => {
+  const view: HostView = {
+    healthCheck: ctx.state.healthCheck ?? null,
+    host: ctx.host,
+    hostname: ctx.hostname,
+    // Koa leaves an empty object as ctx.URL when it cannot build one.
+    urlHostname: (ctx.URL as URL | Record<string, never>).hostname ?? null,
+    requestUrlHostname: (ctx.request.URL as URL | Record<string, never>).hostname ?? null,
+    href: ctx.href,
+    url: ctx.url,
+    originalUrl: ctx.originalUrl,
+  };
+  ctx.body = view;
+};
+
+/** An app of the Koa under test (or `Koa`, when given) with `middleware` first and {@link reportHostView} last. */
+export function viewingApp(middleware: Middleware | Middleware[], configure?: (app: KoaType) => void, KoaClass: typeof KoaType = Koa): KoaType {
+  const app = new KoaClass();
+  configure?.(app);
+  for (const layer of Array.isArray(middleware) ? middleware : [middleware]) app.use(layer);
+  app.use(reportHostView);
+  return app;
+}
+
+/**
+ * The invariant, checked where the app consumes it: for an ordinary request that passed, `ctx.hostname`,
+ * `ctx.host`, `ctx.URL`, `ctx.request.URL` and `ctx.href` all name the validated host (`ctx.state.healthCheck.host`),
+ * compared lowercase and without one trailing dot. Written apart from src/, with the WHATWG URL parser as the judge.
+ */
+export function expectOneHost(view: HostView, context = ''): void {
+  const where = `${context} ${JSON.stringify(view)}`;
+  const validated = view.healthCheck?.host;
+  expect(validated, `validated host ${where}`).to.be.a('string');
+  const normal = (value: string | null) => (value ?? '').toLowerCase().replace(/\.$/, '');
+  const hostOnly = view.host.startsWith('[') ? view.host.slice(0, view.host.indexOf(']') + 1) : view.host.split(':')[0];
+  expect(normal(view.hostname), `ctx.hostname ${where}`).to.equal(validated);
+  expect(normal(hostOnly ?? ''), `ctx.host ${where}`).to.equal(validated);
+  expect(normal(view.urlHostname), `ctx.URL.hostname ${where}`).to.equal(validated);
+  expect(normal(view.requestUrlHostname), `ctx.request.URL.hostname ${where}`).to.equal(validated);
+  expect(normal(new URL(view.href).hostname), `ctx.href ${where}`).to.equal(validated);
 }

@@ -64,7 +64,8 @@ function serve(options: HealthChecksOptions): Promise<{ server: Server; port: nu
   const middleware = withEnv({ ...NO_TOKEN, HEALTH_CHECK_HEADER_VALUE: TOKEN }, () =>
     healthChecks({ configFile: false, allowedHosts: ['example.com', 'a.com'], ...options }),
   );
-  return listen(appWith([reportProbeHeader, middleware]));
+  // The app trusts its proxy exactly when the check does, as the README says to configure it.
+  return listen(appWith([reportProbeHeader, middleware], (app) => (app.proxy = options.trustProxy === true)));
 }
 
 for (const [title, options, table] of [

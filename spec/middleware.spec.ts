@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type KoaApp from 'koa';
 import type { Middleware } from 'koa';
 import { healthChecks, hostAllowlist, probeBypass, type HealthChecksOptions, type RejectInfo } from '../src';
-import { appWith, client, NO_TOKEN, withEnv } from './helpers';
+import { appWith, client, expectOneHost, NO_TOKEN, viewingApp, withEnv, type HostView } from './helpers';
 
 const TOKEN = 'XYZ-123';
 const BASE: HealthChecksOptions = {
@@ -135,38 +135,77 @@ describe('healthChecks() middleware', () => {
     });
   });
 
-  describe('trustProxy', () => {
-    const forwarded = (client: ReturnType<typeof http>, host: string, forwardedHost?: string) => {
-      const request = client.get('/').set('Host', host);
+  describe('trustProxy and app.proxy', () => {
+    /** A client of an app that reports what Koa hands it, with trustProxy and app.proxy as given. */
+    const viewing = (trustProxy: boolean | undefined, appProxy: boolean) =>
+      client(viewingApp(build(healthChecks, { trustProxy }), (app) => (app.proxy = appProxy)));
+    const forwarded = (agent: ReturnType<typeof viewing>, host: string, forwardedHost?: string) => {
+      const request = agent.get('/').set('Host', host);
       return forwardedHost === undefined ? request : request.set('X-Forwarded-Host', forwardedHost);
     };
 
-    it('validates X-Forwarded-Host, not Host, when on', async () => {
-      const trusting = http({ trustProxy: true });
+    it('validates X-Forwarded-Host, not Host, when both trust the proxy, and Koa hands the app that host', async () => {
+      const trusting = viewing(true, true);
       const response = await forwarded(trusting, '10.0.0.5:8080', 'www.example.org').expect(200);
-      expect(response.body.healthCheck.host).to.equal('www.example.org');
+      expectOneHost(response.body as HostView);
+      expect(response.body.host).to.equal('www.example.org');
       await forwarded(trusting, 'example.com', 'evil.tld').expect(400);
       await forwarded(trusting, 'example.com', 'example.com, evil.tld').expect(400);
     });
 
     it('falls back to Host when the proxy sent no X-Forwarded-Host', async () => {
-      await forwarded(http({ trustProxy: true }), 'example.com').expect(200);
+      const response = await forwarded(viewing(true, true), 'example.com').expect(200);
+      expectOneHost(response.body as HostView);
     });
 
-    it('ignores X-Forwarded-Host when off, even if the app trusts its proxy', async () => {
-      const distrusting = http({ trustProxy: false }, (app) => {
-        app.proxy = true;
-      });
-      await forwarded(distrusting, 'example.com', 'evil.tld').expect(200);
-      await forwarded(distrusting, 'evil.tld', 'example.com').expect(400);
+    it('follows app.proxy when trustProxy is unset', async () => {
+      const response = await forwarded(viewing(undefined, true), '10.0.0.5', 'example.com').expect(200);
+      expect(response.body.host).to.equal('example.com');
+      await forwarded(viewing(undefined, false), '10.0.0.5', 'example.com').expect(400);
+      const direct = await forwarded(viewing(undefined, false), 'example.com', 'evil.tld').expect(200);
+      expect(direct.body.host).to.equal('example.com');
     });
 
-    it("follows the Koa app's proxy setting by default", async () => {
-      const proxied = http({}, (app) => {
-        app.proxy = true;
-      });
-      await forwarded(proxied, '10.0.0.5', 'example.com').expect(200);
-      await forwarded(http(), '10.0.0.5', 'example.com').expect(400);
+    it('rejects as host-mismatch when trustProxy is false but app.proxy is true and X-Forwarded-Host names another host', async () => {
+      const reasons: string[] = [];
+      const agent = client(
+        viewingApp(build(healthChecks, { trustProxy: false, onReject: (_ctx, info) => void reasons.push(info.reason) }), (app) => {
+          app.proxy = true;
+        }),
+      );
+      // Koa's ctx.host would be evil.tld here, although Host is the allowed one.
+      await forwarded(agent, 'example.com', 'evil.tld').expect(400);
+      const same = await forwarded(agent, 'example.com', 'EXAMPLE.com.').expect(200);
+      expectOneHost(same.body as HostView);
+      await forwarded(agent, 'evil.tld', 'example.com').expect(400);
+      expect(reasons).to.deep.equal(['host-mismatch', 'host-not-allowed']);
+    });
+
+    it('rejects as host-mismatch when trustProxy is true but app.proxy is false and Host names another host', async () => {
+      const agent = viewing(true, false);
+      // Koa's ctx.host would be the internal Host here, not the validated X-Forwarded-Host.
+      await forwarded(agent, '10.0.0.5:8080', 'www.example.org').expect(400);
+      const same = await forwarded(agent, 'www.example.org', 'www.example.org').expect(200);
+      expectOneHost(same.body as HostView);
+      await forwarded(agent, 'example.com').expect(200);
+    });
+
+    it('warns once per app when trustProxy and app.proxy differ, naming the fix', async () => {
+      const warnings: Error[] = [];
+      const listener = (warning: Error) => warnings.push(warning);
+      process.on('warning', listener);
+      try {
+        const agent = viewing(true, false);
+        await forwarded(agent, 'example.com').expect(200);
+        await forwarded(agent, 'example.com').expect(200);
+        await forwarded(viewing(true, true), 'example.com').expect(200);
+        await new Promise((resolve) => setImmediate(resolve));
+      } finally {
+        process.off('warning', listener);
+      }
+      const ours = warnings.filter((warning) => (warning as { code?: string }).code === 'KOA_ALLOW_HEALTHCHECKS_PROXY_MISMATCH');
+      expect(ours).to.have.length(1);
+      expect(ours[0]?.message).to.include('trustProxy is true but app.proxy is false').and.include('Set app.proxy = true');
     });
   });
 });

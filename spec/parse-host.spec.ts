@@ -15,12 +15,18 @@ describe('parseHostHeader', () => {
     ['INSENSITIVE.com', 'insensitive.com', undefined],
     ['example.com.', 'example.com', undefined],
     ['example.com.:80', 'example.com', 80],
-    ['[::ffff:169.254.169.254]', '[::ffff:169.254.169.254]', undefined],
+    ['[::ffff:a9fe:a9fe]', '[::ffff:a9fe:a9fe]', undefined],
     // Ours: what the kubelet and load balancers send.
     ['10.244.1.7:8000', '10.244.1.7', 8000],
     ['localhost', 'localhost', undefined],
     ['a-b.c-d.example', 'a-b.c-d.example', undefined],
     ['example.com:65535', 'example.com', 65535],
+    // Kept as they are by the WHATWG URL parser, so ctx.URL names the same host.
+    ['[::A]', '[::a]', undefined],
+    ['[::ffff:a9fe:a9fe]:80', '[::ffff:a9fe:a9fe]', 80],
+    ['foo.0x1g', 'foo.0x1g', undefined],
+    ['a.1b', 'a.1b', undefined],
+    ['0x.com', '0x.com', undefined],
     [`${'abcdefghi.'.repeat(25)}com`, `${'abcdefghi.'.repeat(25)}com`, undefined],
   ];
   for (const [raw, hostname, port] of valid) {
@@ -70,6 +76,19 @@ describe('parseHostHeader', () => {
     [`${'a'.repeat(64)}.com`, 'a label over 63 characters'],
     [`${'abcdefghi.'.repeat(25)}comx`, 'a name of 254 characters'],
     ['a'.repeat(8192), 'an 8 KiB value'],
+    // Hosts the WHATWG URL parser, and so Koa's ctx.URL, would read as another host or refuse.
+    ['[::ffff:169.254.169.254]', 'a non-canonical IPv6 literal (Django legit_hosts; ctx.URL writes [::ffff:a9fe:a9fe])'],
+    ['[0:0::1]', 'a non-canonical IPv6 literal (ctx.URL writes [::1])'],
+    ['[::1:0:0:0:0:0:0]', 'a non-canonical IPv6 literal (the zero run is not compressed the canonical way)'],
+    ['1.2.3', 'a name ending in a number (ctx.URL reads 1.2.0.3)'],
+    ['127.1', 'a short IPv4 form (ctx.URL reads 127.0.0.1)'],
+    ['0x7f.0.0.1', 'a hex IPv4 form (ctx.URL reads 127.0.0.1)'],
+    ['0177.0.0.1', 'an octal IPv4 form (ctx.URL reads 127.0.0.1)'],
+    ['foo.123', 'a name whose last label is a number (ctx.URL refuses it)'],
+    ['foo.0x', 'a name whose last label is "0x" (ctx.URL refuses it)'],
+    ['123', 'a single number (ctx.URL reads 0.0.0.123)'],
+    ['xn--', 'invalid punycode (ctx.URL refuses it)'],
+    ['xn--a.example.com', 'invalid punycode in a label'],
   ];
   for (const [raw, why] of invalid) {
     it(`rejects ${why}`, () => {

@@ -32,7 +32,13 @@ export function fileSource(filepath: string): ConfigSource {
 
 export const OPTIONS_SOURCE: ConfigSource = { description: 'the programmatic options' };
 
+/** The message lists this many problems; `problems` holds them all. */
+const LISTED_PROBLEMS = 50;
+
 function formatMessage(source: ConfigSource, problems: readonly string[]): string {
   const heading = `Invalid koa-allow-healthchecks configuration in ${source.description}:`;
-  return [heading, ...problems.map((problem) => `  - ${problem}`)].join('\n');
+  const listed = problems.slice(0, LISTED_PROBLEMS).map((problem) => `  - ${problem}`);
+  const more = problems.length - listed.length;
+  const tail = more > 0 ? [`  … and ${more} more problems, listed in the error's \`problems\`.`] : [];
+  return [heading, ...listed, ...tail].join('\n');
 }

@@ -1,6 +1,7 @@
 import type { HealthCheckState } from './core/decide';
 
-export { healthChecks, probeBypass, hostAllowlist } from './koa/middleware';
+export { healthChecks, probeBypass, hostAllowlist, type HealthChecksMiddleware } from './koa/middleware';
+export type { GuardUpgradesOptions, UpgradeServer } from './upgrade/guard-upgrades';
 export { loadConfig, type LoadConfigOptions, type LoadedConfig } from './config/load-config';
 export { HealthChecksConfigError } from './errors';
 export type { HealthChecksConfig, HealthChecksOptions, HealthCheckState, RejectInfo, RejectReason } from './options';

@@ -67,7 +67,8 @@ async function check(options: HealthChecksOptions, vector: Vector): Promise<void
     expect(thrownBy(build)).to.be.instanceOf(HealthChecksConfigError);
     return;
   }
-  const { server, port } = await listen(appWith(build()));
+  // The app trusts its proxy exactly when the check does, as the README says to configure it.
+  const { server, port } = await listen(appWith(build(), (app) => (app.proxy = options.trustProxy === true)));
   try {
     const response = await sendRaw(port, rawRequest(vector));
     const rejectStatus = (options.rejectStatus as number | undefined) ?? 400;

@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
-import { decide, probeMismatch, type Decision, type ProbeMismatch, type RequestFacts } from '../core/decide';
-import { selectHost } from '../core/select-host';
+import { decide, probeMismatch, type Decision, type ProbeMismatch, type RejectReason, type RequestFacts } from '../core/decide';
+import { readHost } from '../core/host-sources';
+import { parseRequestTarget } from '../core/request-target';
 import { CONFIG_OPTIONS, loadForCli } from './load-for-cli';
 import { PROGRAM, UsageError, type CommandResult } from './usage';
 
-const EXPLAIN_HELP = `Usage: ${PROGRAM} explain [--host H] [--path P] [--method M] [--probe-header VALUE]
+const EXPLAIN_HELP = `Usage: ${PROGRAM} explain [--host H] [--path P] [--method M] [--probe-header-env VAR]
                      [--forwarded-host H] [--trust-proxy] [--config FILE] [--cwd DIR] [--json]
 
 Says whether healthChecks() would let a request through, which rule decided it, and what
@@ -12,12 +13,16 @@ ctx.state.healthCheck would hold. It loads the configuration as the middleware d
 same decision code.
 
 Options:
-  --host H             the Host header (leave out for a request with none)
-  --path P             the request path, query string allowed (default: /)
-  --method M           the request method (default: GET)
-  --probe-header VALUE the probe header's value; it is never printed
-  --forwarded-host H   the X-Forwarded-Host header
-  --trust-proxy        behave as an app with app.proxy = true (when trustProxy is not configured)
+  --host H                the Host header (leave out for a request with none)
+  --path P                the request target: a path with an optional query string, or an
+                          absolute URL as a proxy sends it (default: /)
+  --method M              the request method (default: GET)
+  --probe-header-env VAR  send the probe header with the token held in the environment variable
+                          VAR; the token is never printed
+  --probe-header VALUE    the same with the token on the command line, where shell history and
+                          the process list keep it: prefer --probe-header-env
+  --forwarded-host H      the X-Forwarded-Host header
+  --trust-proxy           behave as an app with app.proxy = true
   --config FILE        load this config file instead of searching
   --cwd DIR            where the config search starts
   --json               print one JSON object instead of text
@@ -27,6 +32,7 @@ Exit codes: 0 the request would pass, 1 it would be rejected or the config is in
 
 const MISMATCH_WORDS: Record<ProbeMismatch, string> = {
   'bypass-off': 'the probe bypass is off (no token is configured)',
+  target: 'the request target is refused',
   method: 'its method is not in probe.methods',
   path: 'its path is not in probe.paths',
   token: 'the value is not a configured token',
@@ -42,55 +48,80 @@ export function runExplain(args: string[], env: NodeJS.ProcessEnv): CommandResul
       path: { type: 'string', default: '/' },
       method: { type: 'string', default: 'GET' },
       'probe-header': { type: 'string' },
+      'probe-header-env': { type: 'string' },
       'forwarded-host': { type: 'string' },
       'trust-proxy': { type: 'boolean', default: false },
     },
   });
   if (values.help) return { stdout: EXPLAIN_HELP, exitCode: 0 };
-  if (!values.path.startsWith('/')) throw new UsageError('--path must start with "/"');
+  const probeToken = probeTokenFrom(values, env);
 
   const loaded = loadForCli(values, env);
   if ('failure' in loaded) return loaded.failure;
   const { resolved, settings } = loaded;
   const { policy } = settings;
-  const trusted = settings.trustProxy ?? values['trust-proxy'];
+  const appProxy = values['trust-proxy'];
+  const trust = { validate: settings.trustProxy ?? appProxy, app: appProxy };
+  const method = values.method.toUpperCase();
   const request: RequestFacts = {
-    method: values.method.toUpperCase(),
-    path: values.path.split('?')[0] as string,
-    host: selectHost({ host: values.host, forwardedHost: values['forwarded-host'], target: values.path }, trusted),
-    probeToken: values['probe-header'],
+    method,
+    target: parseRequestTarget(values.path, method),
+    ...readHost({ host: values.host, forwardedHost: values['forwarded-host'] }, trust),
+    probeToken,
   };
   const decision = decide(policy, request);
-  const mismatch = values['probe-header'] === undefined ? undefined : probeMismatch(policy.probe, request);
+  const mismatch = probeToken === undefined ? undefined : probeMismatch(policy.probe, request);
   const report = {
     allowed: decision.allowed,
     status: decision.allowed ? null : resolved.rejectStatus,
     decidedBy: decidedBy(decision),
-    probeHeader: values['probe-header'] === undefined ? 'not sent' : mismatch === undefined ? 'valid' : `ignored: ${MISMATCH_WORDS[mismatch]}`,
-    validatedHost: trusted && values['forwarded-host'] ? 'X-Forwarded-Host' : 'Host',
+    probeHeader: probeToken === undefined ? 'not sent' : mismatch === undefined ? 'valid' : `ignored: ${MISMATCH_WORDS[mismatch]}`,
+    validatedHost: trust.validate && values['forwarded-host'] ? 'X-Forwarded-Host' : 'Host',
     state: decision.allowed ? decision.state : null,
     config: resolved.filepath ?? null,
   };
   const exitCode = decision.allowed ? 0 : 1;
-  if (values.json) return { stdout: JSON.stringify(report, null, 2), exitCode };
-  return { stdout: formatReport(request, report), exitCode };
+  const stderr = values['probe-header'] === undefined ? undefined : PROBE_HEADER_ON_COMMAND_LINE;
+  if (values.json) return { stdout: JSON.stringify(report, null, 2), stderr, exitCode };
+  return { stdout: formatReport(values.path, request, report), stderr, exitCode };
 }
+
+const PROBE_HEADER_ON_COMMAND_LINE =
+  `${PROGRAM}: warning: --probe-header puts the token in shell history and the process list; ` +
+  'use --probe-header-env VAR to read it from the environment.';
+
+/** The token to test: from the variable named by --probe-header-env, or from --probe-header. */
+function probeTokenFrom(values: { 'probe-header'?: string; 'probe-header-env'?: string }, env: NodeJS.ProcessEnv): string | undefined {
+  const variable = values['probe-header-env'];
+  if (variable === undefined) return values['probe-header'];
+  if (values['probe-header'] !== undefined) throw new UsageError('give --probe-header-env or --probe-header, not both');
+  const token = env[variable];
+  if (token === undefined || token === '') throw new UsageError(`--probe-header-env: the environment variable ${variable} is not set`);
+  return token;
+}
+
+const REASON_WORDS: Record<Exclude<RejectReason, 'host-not-allowed'>, string> = {
+  'missing-host': 'the request has no host to check',
+  'invalid-host': 'the host is not one valid host name or IP literal with an optional port',
+  'invalid-target': 'the request target is not a path, an http(s) URL naming the host, or * for OPTIONS',
+  'host-mismatch': 'the host is allowed, but the app would read another host (X-Forwarded-Host, or the target URL)',
+  'invalid-forwarded-proto': 'X-Forwarded-Proto is neither http nor https, and the app builds URLs from it',
+};
 
 function decidedBy(decision: Decision): string {
   if (!decision.allowed) {
-    if (decision.reason === 'missing-host') return 'missing-host: the request has no host to check';
-    if (decision.reason === 'invalid-host') return 'invalid-host: the host is not one valid host name or IP literal with an optional port';
-    return `host-not-allowed: "${decision.host}" matches no allowedHosts entry`;
+    if (decision.reason === 'host-not-allowed') return `host-not-allowed: "${decision.host}" matches no allowedHosts entry`;
+    return `${decision.reason}: ${REASON_WORDS[decision.reason]}`;
   }
   if (decision.state.via === 'header') return 'the probe header: a valid token, on a method and path the bypass allows';
   if (decision.state.via === 'exemptPath') return 'exemptPaths: a GET or HEAD of an exempt path';
   return `allowedHosts entry ${JSON.stringify(decision.rule)}`;
 }
 
-function formatReport(request: RequestFacts, report: { allowed: boolean; status: number | null; decidedBy: string; probeHeader: string; validatedHost: string; state: object | null; config: string | null }): string {
+function formatReport(target: string, request: RequestFacts, report: { allowed: boolean; status: number | null; decidedBy: string; probeHeader: string; validatedHost: string; state: object | null; config: string | null }): string {
   const verdict = report.allowed ? 'PASS' : `REJECT (${report.status})`;
   const host = request.host === undefined ? 'no host' : `host ${JSON.stringify(request.host)} (from ${report.validatedHost})`;
-  const lines = [`${verdict}: ${request.method} ${request.path} with ${host}`, `  decided by: ${report.decidedBy}`];
+  const lines = [`${verdict}: ${request.method} ${target} with ${host}`, `  decided by: ${report.decidedBy}`];
   lines.push(`  probe header: ${report.probeHeader}`);
   lines.push(`  ctx.state.healthCheck: ${report.state === null ? 'not set (next() is not called)' : JSON.stringify(report.state)}`);
   lines.push(`  config file: ${report.config ?? 'none'}`);

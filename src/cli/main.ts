@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runCheck } from './check';
 import { runExplain } from './explain';
 import { runProbe } from './probe';
@@ -10,6 +12,10 @@ Commands:
   check    validate the configuration as healthChecks() would, and show it (tokens redacted)
   explain  say whether a request would pass, and which rule decided it
   probe    send a kubelet-style health probe; for Docker HEALTHCHECK
+
+Options:
+  --version  print the package version
+  --help     show this help
 
 Run "${PROGRAM} <command> --help" for a command's options.`;
 
@@ -23,6 +29,7 @@ const COMMANDS: Record<string, (args: string[], env: NodeJS.ProcessEnv) => Comma
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<CommandResult> {
   const [command, ...args] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { stdout: HELP, exitCode: 0 };
+  if (command === '--version' || command === '-v') return { stdout: packageVersion(), exitCode: 0 };
   const run = COMMANDS[command];
   if (run === undefined) return usageFailure(`unknown command ${JSON.stringify(command)}`);
   try {
@@ -33,6 +40,12 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<Co
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) return usageFailure((error as Error).message, command);
     throw error;
   }
+}
+
+/** The version in the package's own package.json, two directories up from both src/cli and dist/cli. */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
 }
 
 function usageFailure(message: string, command?: string): CommandResult {

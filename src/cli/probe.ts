@@ -14,7 +14,8 @@ Options:
   --value-env VAR  the environment variable holding the token (default: HEALTH_CHECK_HEADER_VALUE);
                    of a comma-separated list, the first token is sent; if it is unset, no header is sent
   --host HOST      send this Host header instead of the URL's host
-  --timeout MS     give up after this many milliseconds (default: 1000, the kubelet's default)
+  --timeout MS     the deadline for the whole exchange, from connecting to the last byte of
+                   the response, in milliseconds (default: 1000, the kubelet's default)
   --insecure       do not verify an HTTPS certificate (the kubelet does not verify either)
   --help           show this help
 
@@ -69,15 +70,31 @@ function parseUrl(positionals: string[]): URL {
 
 type Outcome = { status: number; statusText: string } | { error: string };
 
+/**
+ * Sends the GET and reads the whole response. `timeout` is a deadline for all of it: a server that accepts the
+ * connection and then dribbles bytes cannot hold the probe past it, as a socket idle timeout alone would let it.
+ */
 function get(url: URL, headers: Record<string, string>, timeout: number, insecure: boolean): Promise<Outcome> {
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
-    const request = send(url, { method: 'GET', headers, timeout, rejectUnauthorized: !insecure }, (response: IncomingMessage) => {
+    let outcome: Outcome | undefined;
+    const request = send(url, { method: 'GET', headers, rejectUnauthorized: !insecure }, (response: IncomingMessage) => {
+      outcome = { status: response.statusCode ?? 0, statusText: response.statusMessage ?? '' };
+      response.on('error', () => undefined);
+      response.on('end', () => finish(outcome as Outcome));
       response.resume();
-      resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '' });
     });
-    request.on('timeout', () => request.destroy(new Error(`no response within ${timeout} ms`)));
-    request.on('error', (error: Error) => resolve({ error: error.message }));
+    const deadline = setTimeout(() => {
+      finish({ error: `no complete response within ${timeout} ms` });
+      request.destroy();
+    }, timeout);
+    request.on('error', (error: Error) => finish(outcome ?? { error: error.message }));
+    request.on('close', () => finish(outcome ?? { error: 'the connection closed without a response' }));
     request.end();
+
+    function finish(result: Outcome): void {
+      clearTimeout(deadline);
+      resolve(result);
+    }
   });
 }

@@ -1,7 +1,8 @@
 import type { HostMatcher } from './host-matcher';
 import { matchHost } from './host-matcher';
-import { parseHostHeader } from './parse-host';
+import { parseHostHeader, type ParsedHost } from './parse-host';
 import type { TokenVerifier } from './probe-token';
+import type { RequestTarget } from './request-target';
 
 /** What `ctx.state.healthCheck` holds on every request that passes. */
 export interface HealthCheckState {
@@ -13,8 +14,23 @@ export interface HealthCheckState {
   host: string | null;
 }
 
-/** Why a request was rejected. */
-export type RejectReason = 'missing-host' | 'invalid-host' | 'host-not-allowed';
+/**
+ * Why a request was rejected:
+ * - `missing-host`: no Host (or `:authority`, or trusted X-Forwarded-Host) to check;
+ * - `invalid-host`: the host is not one valid host name or IP literal with an optional port;
+ * - `host-not-allowed`: the host matches no `allowedHosts` entry;
+ * - `invalid-target`: the request target is not an origin-form path, an http(s) absolute URL, or `*` for OPTIONS;
+ * - `host-mismatch`: the host is allowed, but the app would read another one: X-Forwarded-Host when `app.proxy`
+ *   and `trustProxy` differ, an absolute-form target's authority, or an HTTP/2 Host beside `:authority`;
+ * - `invalid-forwarded-proto`: the app trusts X-Forwarded-Proto, and its value is neither http nor https.
+ */
+export type RejectReason =
+  | 'missing-host'
+  | 'invalid-host'
+  | 'host-not-allowed'
+  | 'invalid-target'
+  | 'host-mismatch'
+  | 'invalid-forwarded-proto';
 
 /** The probe bypass, compiled. */
 export interface ProbePolicy {
@@ -37,10 +53,14 @@ export interface Policy {
 /** The parts of a request a decision reads, taken raw from the request. */
 export interface RequestFacts {
   readonly method: string;
-  /** The path without the query string. */
-  readonly path: string;
+  /** The request target, parsed; `undefined` when it is refused. */
+  readonly target: RequestTarget | undefined;
   /** The raw host value to validate: Host, `:authority`, or X-Forwarded-Host behind a trusted proxy. */
   readonly host: string | undefined;
+  /** Other raw host values the app reads, which must name the validated host (see `readHost`). */
+  readonly alsoRead?: readonly (string | undefined)[];
+  /** X-Forwarded-Proto, when the app builds `ctx.protocol` from it. */
+  readonly forwardedProto?: string | undefined;
   /** The raw value of the probe header, if any. */
   readonly probeToken: string | undefined;
 }
@@ -53,16 +73,18 @@ export type Decision =
 const EXEMPT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
 /**
- * The whole decision, as `healthChecks()` makes it: a valid probe passes whatever its host; otherwise the host must
- * be allowed, or the request must be a GET or HEAD of an exempt path.
+ * The whole decision, as `healthChecks()` makes it: a refused request target is rejected first; then a valid probe
+ * passes whatever its host; otherwise the host must be allowed and be the one the app reads, or the request must be
+ * a GET or HEAD of an exempt path.
  */
 export function decide(policy: Policy, request: RequestFacts): Decision {
+  if (request.target === undefined) return { allowed: false, host: hostnameOf(request.host), reason: 'invalid-target' };
   if (isProbe(policy.probe, request)) return { allowed: true, state: probeState(request), rule: 'probe header' };
   return checkHost(policy, request);
 }
 
 /** Why a request is not a valid probe. */
-export type ProbeMismatch = 'bypass-off' | 'method' | 'path' | 'token';
+export type ProbeMismatch = 'bypass-off' | 'target' | 'method' | 'path' | 'token';
 
 /** The probe half: does the request carry a valid token, with a method and path the bypass allows? */
 export function isProbe(probe: ProbePolicy | undefined, request: RequestFacts): boolean {
@@ -72,8 +94,9 @@ export function isProbe(probe: ProbePolicy | undefined, request: RequestFacts): 
 /** The first reason the request is not a valid probe, or `undefined` when it is one. */
 export function probeMismatch(probe: ProbePolicy | undefined, request: RequestFacts): ProbeMismatch | undefined {
   if (probe === undefined) return 'bypass-off';
+  if (request.target === undefined) return 'target';
   if (!probe.methods.has(request.method)) return 'method';
-  if (probe.paths !== undefined && !probe.paths.has(request.path)) return 'path';
+  if (probe.paths !== undefined && !probe.paths.has(request.target.path)) return 'path';
   return probe.verifyToken(request.probeToken) ? undefined : 'token';
 }
 
@@ -84,16 +107,44 @@ export function probeState(request: RequestFacts): HealthCheckState {
 
 /** The allowlist half: the host check, with exempt paths as its only exception. */
 export function checkHost(policy: Policy, request: RequestFacts): Decision {
+  const { target } = request;
+  if (target === undefined) return { allowed: false, host: hostnameOf(request.host), reason: 'invalid-target' };
   const parsed = parseHostHeader(request.host);
-  const rule = parsed === undefined ? undefined : matchHost(policy.hosts, parsed);
   const host = parsed?.hostname ?? null;
-  if (rule !== undefined) return { allowed: true, state: { probe: false, via: null, host }, rule };
-  if (EXEMPT_METHODS.has(request.method) && policy.exemptPaths.has(request.path)) {
+  const rule = parsed === undefined ? undefined : matchHost(policy.hosts, parsed);
+  const reason = hostProblem(request, parsed, rule);
+  if (reason === undefined) return { allowed: true, state: { probe: false, via: null, host }, rule: rule as string };
+  if (EXEMPT_METHODS.has(request.method) && policy.exemptPaths.has(target.path)) {
     return { allowed: true, state: { probe: true, via: 'exemptPath', host }, rule: 'exempt path' };
   }
-  if (parsed !== undefined) return { allowed: false, host, reason: 'host-not-allowed' };
-  const missing = request.host === undefined || request.host === '';
-  return { allowed: false, host: null, reason: missing ? 'missing-host' : 'invalid-host' };
+  return { allowed: false, host, reason };
+}
+
+/** Why the host check fails, or `undefined` when the host is valid, allowed, and the only host the app reads. */
+function hostProblem(request: RequestFacts, parsed: ParsedHost | undefined, rule: string | undefined): RejectReason | undefined {
+  if (parsed === undefined) return request.host === undefined || request.host === '' ? 'missing-host' : 'invalid-host';
+  if (rule === undefined) return 'host-not-allowed';
+  for (const other of request.alsoRead ?? []) if (!namesSameHost(parsed, other)) return 'host-mismatch';
+  if (request.target?.form === 'absolute' && !namesSameHost(parsed, request.target.authority)) return 'host-mismatch';
+  if (!isHttpScheme(request.forwardedProto)) return 'invalid-forwarded-proto';
+  return undefined;
+}
+
+/** Whether a raw host value names the same host and port, ignoring case and a trailing dot. */
+function namesSameHost(parsed: ParsedHost, raw: string | undefined): boolean {
+  const other = parseHostHeader(raw);
+  return other !== undefined && other.hostname === parsed.hostname && other.port === parsed.port;
+}
+
+/**
+ * Whether X-Forwarded-Proto leaves `ctx.protocol` http or https. Koa uses its first comma-separated entry, trimmed,
+ * and `http` when the header is missing or empty; anything else (`javascript`, `https://evil.example/#`) would become
+ * the scheme of `ctx.href` and `ctx.URL`.
+ */
+function isHttpScheme(forwardedProto: string | undefined): boolean {
+  if (forwardedProto === undefined || forwardedProto === '') return true;
+  const first = forwardedProto.split(',', 1)[0]?.trim().toLowerCase();
+  return first === 'http' || first === 'https';
 }
 
 /** The state an ordinary request gets from the probe half alone. */

@@ -84,10 +84,23 @@ function namePattern(
     return { problem: 'puts a wildcard or a leading dot before an IP address, which has no subdomains. Write the address, or a range such as "10.0.0.0/8".' };
   }
   const name = parsed?.hostname;
-  if (name === undefined) {
-    return { problem: 'is not a valid host name, so it could never match. Use letters, digits, "-" and "." between non-empty labels.' };
-  }
+  if (name === undefined) return { problem: nameProblem(ascii) };
   return { pattern: { kind, text, name, ...withPort(port) } };
+}
+
+/** Why a name can never match, for a name that `parseHostHeader` refused. */
+function nameProblem(name: string): string {
+  const lastLabel = name.replace(/\.$/, '').split('.').at(-1) ?? '';
+  if (/^(?:[0-9]+|0x[0-9a-f]*)$/i.test(lastLabel)) {
+    return (
+      'ends in a number but is not an IPv4 address, so URL parsers read it as another address or refuse it, and ' +
+      'requests with it are rejected. Write a whole address, as in "10.0.0.1", or a range, as in "10.0.0.0/8".'
+    );
+  }
+  if (/(?:^|\.)xn--/i.test(name)) {
+    return 'has a punycode ("xn--") label that does not decode, so no request can carry it. Write the name in Unicode, or in valid punycode.';
+  }
+  return 'is not a valid host name, so it could never match. Use letters, digits, "-" and "." between non-empty labels.';
 }
 
 function parseRange(text: string): HostPatternResult {

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { domainToASCII } from 'node:url';
 
 /** A Host header value that passed validation, split and normalised. */
 export interface ParsedHost {
@@ -30,6 +31,13 @@ const OPEN_BRACKET = 91;
  *
  * Returns `undefined` for anything else: a missing or empty value, userinfo (`@`), a path, a comma list, spaces,
  * control bytes, non-ASCII, an empty or second port.
+ *
+ * It also returns `undefined` for a host that the WHATWG URL parser, which Koa uses for `ctx.URL`, would read as
+ * another host or refuse. Such a host passes Django's syntax, but the app would see a different host from the one
+ * checked here. These are a name whose last label is a number but which is not a dotted quad (`1.2.3` becomes
+ * `1.2.0.3`, and `foo.123` is refused), invalid punycode (`xn--`), and an IPv6 literal not written in its canonical
+ * form (`[0:0::1]` becomes `[::1]`). So every host accepted here is one `new URL()` keeps as it is, apart from case
+ * and one trailing dot.
  */
 export function parseHostHeader(raw: string | undefined): ParsedHost | undefined {
   if (raw === undefined || raw.length === 0 || raw.length > MAX_HEADER_LENGTH) return undefined;
@@ -66,7 +74,32 @@ function parseName(raw: string): ParsedHost | undefined {
   const name = nameEnd === raw.length ? raw : raw.slice(0, nameEnd);
   const hostname = hasUpperCase ? name.toLowerCase() : name;
   const address = digitsAndDotsOnly && isIP(hostname) === 4 ? hostname : undefined;
+  if (address === undefined && !urlKeepsName(hostname)) return undefined;
   return { hostname, port, address };
+}
+
+/**
+ * Whether the URL parser keeps a name that is not an IPv4 address as it is (WHATWG URL Standard, "host parsing"). A
+ * name that ends in a number goes to its IPv4 parser, which either fails or rewrites it; a name with a punycode
+ * label goes through IDNA, which refuses invalid punycode and, for right-to-left labels, some ASCII neighbours.
+ */
+function urlKeepsName(name: string): boolean {
+  if (endsInNumber(name)) return false;
+  return !name.includes('xn--') || domainToASCII(name) === name;
+}
+
+/** The URL Standard's "ends in a number": the last label is all digits, or "0x" followed by hex digits. */
+function endsInNumber(name: string): boolean {
+  const start = name.lastIndexOf('.') + 1;
+  const first = name.charCodeAt(start);
+  if (first < 48 || first > 57) return false;
+  const hex = first === 48 && name.charCodeAt(start + 1) === 120; // "0x"
+  for (let index = hex ? start + 2 : start + 1; index < name.length; index += 1) {
+    const code = name.charCodeAt(index);
+    const digit = code >= 48 && code <= 57;
+    if (!digit && !(hex && code >= 97 && code <= 102)) return false;
+  }
+  return true;
 }
 
 function parseBracketed(raw: string): ParsedHost | undefined {
@@ -78,7 +111,7 @@ function parseBracketed(raw: string): ParsedHost | undefined {
     const allowed = (code >= 48 && code <= 58) || (code >= 97 && code <= 102) || code === DOT;
     if (!allowed) return undefined;
   }
-  if (isIP(address) !== 6) return undefined;
+  if (isIP(address) !== 6 || !isCanonicalIpv6(address)) return undefined;
   let port: number | undefined;
   if (close + 1 < raw.length) {
     if (raw.charCodeAt(close + 1) !== COLON) return undefined;
@@ -87,6 +120,11 @@ function parseBracketed(raw: string): ParsedHost | undefined {
     port = parsed;
   }
   return { hostname: `[${address}]`, port, address };
+}
+
+/** Whether the URL parser writes this IPv6 address the same way (RFC 5952 style: lowercase, the longest zero run as "::"). */
+function isCanonicalIpv6(address: string): boolean {
+  return new URL(`http://[${address}]/`).hostname === `[${address}]`;
 }
 
 /** A port of one to five digits up to 65535, or `null` when it is anything else (empty, a sign, a second colon). */

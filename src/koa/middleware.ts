@@ -1,12 +1,23 @@
 import type { Middleware, Next, ParameterizedContext } from 'koa';
 import { buildSettings, type Settings } from '../config/build-settings';
 import { checkHost, decide, isProbe, ordinaryState, probeState, type Decision, type RequestFacts } from '../core/decide';
+import { readRequestFacts } from '../http/read-request';
+import { REJECT_BODY } from '../http/rejection';
+import { stripHeader } from '../http/strip-header';
 import type { HealthChecksOptions } from '../options';
-import { readRequestFacts } from './read-request';
-import { stripHeader } from './strip-header';
+import { guardUpgrades, type GuardUpgradesOptions, type UpgradeServer } from '../upgrade/guard-upgrades';
+import { handOverTarget } from './hand-over-target';
+import { warnIfProxySettingsDiffer } from './proxy-warning';
 
-/** Body of every rejection. It echoes nothing from the request. */
-const REJECT_BODY = 'Host not allowed';
+/** The middleware `healthChecks()` returns: a Koa middleware, plus the same policy for WebSocket upgrades. */
+export interface HealthChecksMiddleware extends Middleware {
+  /**
+   * Applies the same policy to the server's WebSocket upgrades, which never reach Koa middleware. Call it once, on the
+   * `http`, `https` or `http2` server. From then on every `'upgrade'` listener, added before or after, runs only for
+   * upgrades the policy allows; a refused one gets the reject status and its socket is closed.
+   */
+  guardUpgrades(server: UpgradeServer, options?: GuardUpgradesOptions): void;
+}
 
 // The middlewares below return next()'s promise directly rather than being `async`: they run on every request, and
 // an async wrapper would add a promise and a tick to each one. Koa's compose turns a synchronous throw into a
@@ -17,15 +28,19 @@ const REJECT_BODY = 'Host not allowed';
  * synchronously, and throws a `HealthChecksConfigError` if it is invalid.
  *
  * A request carrying a valid token in the probe header passes whatever its Host; any other request passes only if its
- * host is allowed, or if it is a GET or HEAD of an exempt path. A passing request gets `ctx.state.healthCheck`; a
- * rejected one gets `rejectStatus` and a plain-text body, and `next()` is not called. The probe header is removed
- * from the request either way, so that nothing downstream sees a token.
+ * host is allowed and is the host Koa will hand the app, or if it is a GET or HEAD of an exempt path. A passing request
+ * gets `ctx.state.healthCheck`; a rejected one gets `rejectStatus` and a plain-text body, and `next()` is not called.
+ * The probe header is removed from the request either way, so that nothing downstream sees a token.
  */
-export function healthChecks(options?: HealthChecksOptions): Middleware {
+export function healthChecks(options?: HealthChecksOptions): HealthChecksMiddleware {
   const settings = buildSettings(options);
-  return function healthChecksMiddleware(ctx: ParameterizedContext, next: Next): Promise<void> {
-    return pass(ctx, next, decide(settings.policy, takeRequestFacts(ctx, settings)), settings);
+  const middleware = function healthChecksMiddleware(ctx: ParameterizedContext, next: Next): Promise<void> {
+    const request = takeRequestFacts(ctx, settings);
+    return pass(ctx, next, decide(settings.policy, request), request, settings);
   };
+  return Object.assign(middleware, {
+    guardUpgrades: (server: UpgradeServer, upgradeOptions?: GuardUpgradesOptions) => guardUpgrades(server, settings, upgradeOptions),
+  });
 }
 
 /**
@@ -44,27 +59,38 @@ export function probeBypass(options?: HealthChecksOptions): Middleware {
 
 /**
  * The allowlist half alone. It lets through a request that `probeBypass()` marked as a probe; any other request
- * passes only if its host is allowed or it is a GET or HEAD of an exempt path.
+ * passes only if its host is allowed and is the host Koa will hand the app, or it is a GET or HEAD of an exempt path.
  */
 export function hostAllowlist(options?: HealthChecksOptions): Middleware {
   const settings = buildSettings(options);
   return function hostAllowlistMiddleware(ctx: ParameterizedContext, next: Next): Promise<void> {
-    if (ctx.state.healthCheck?.probe === true) return next();
-    const request = readRequestFacts(ctx, undefined, settings.trustProxy);
-    return pass(ctx, next, checkHost(settings.policy, request), settings);
+    const request = readRequestFacts(ctx.req, undefined, proxyTrust(ctx, settings));
+    if (ctx.state.healthCheck?.probe === true && request.target !== undefined) {
+      handOverTarget(ctx, request.target);
+      return next();
+    }
+    return pass(ctx, next, checkHost(settings.policy, request), request, settings);
   };
 }
 
 /** Reads the request, and removes the probe header from it so that nothing downstream sees a token. */
 function takeRequestFacts(ctx: ParameterizedContext, settings: Settings): RequestFacts {
   const header = settings.policy.probe?.header;
-  const request = readRequestFacts(ctx, header, settings.trustProxy);
+  const request = readRequestFacts(ctx.req, header, proxyTrust(ctx, settings));
   if (header !== undefined && request.probeToken !== undefined) stripHeader(ctx.req, header);
   return request;
 }
 
-function pass(ctx: ParameterizedContext, next: Next, decision: Decision, settings: Settings): Promise<void> {
+/** The check validates X-Forwarded-Host per `trustProxy`, or else `app.proxy`; Koa's `ctx.host` per `app.proxy`. */
+function proxyTrust(ctx: ParameterizedContext, settings: Settings): { validate: boolean; app: boolean } {
+  const app = ctx.app.proxy === true;
+  if (settings.trustProxy !== undefined && settings.trustProxy !== app) warnIfProxySettingsDiffer(ctx.app, settings.trustProxy);
+  return { validate: settings.trustProxy ?? app, app };
+}
+
+function pass(ctx: ParameterizedContext, next: Next, decision: Decision, request: RequestFacts, settings: Settings): Promise<void> {
   if (decision.allowed) {
+    if (request.target !== undefined) handOverTarget(ctx, request.target);
     ctx.state.healthCheck = decision.state;
     return next();
   }

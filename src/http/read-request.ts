@@ -1,54 +1,61 @@
 import type { IncomingMessage } from 'node:http';
 import type { Http2ServerRequest } from 'node:http2';
 import type { RequestFacts } from '../core/decide';
-import { selectHost } from '../core/select-host';
+import { readHost, type ProxyTrust } from '../core/host-sources';
+import { parseRequestTarget } from '../core/request-target';
 
-/** The parts of a Koa context the glue reads. Typed loosely so that Koa 2 and Koa 3 contexts both fit. */
-export interface KoaContextLike {
-  readonly req: IncomingMessage | Http2ServerRequest;
-  readonly path: string;
-  readonly app: { readonly proxy?: boolean };
-}
+/** A request as Node's `http`, `https` and `http2` (compatibility API) servers hand it over. */
+export type NodeRequest = IncomingMessage | Http2ServerRequest;
 
 /** What one pass over the raw headers found. */
 interface RawValues {
   host: string | undefined;
   authority: string | undefined;
   forwardedHost: string | undefined;
+  forwardedProto: string | undefined;
   probeToken: string | undefined;
 }
 
 /**
  * Reads the raw facts a decision needs, in one pass over the raw headers. The host is the raw header value, never
- * `ctx.host`: Koa keeps the first entry of a comma list and reinterprets `user@host`, which would hide an invalid
- * header. The path is Koa's `ctx.path`, what the router will see; Koa caches the parsed URL, so the router does not
- * parse it again.
+ * Koa's `ctx.host`, which keeps the first entry of a comma list and reinterprets `user@host`, so it would hide an
+ * invalid header. The target is `req.url` as received, parsed before anything else reads it.
  */
-export function readRequestFacts(ctx: KoaContextLike, probeHeader: string | undefined, trustProxy: boolean | undefined): RequestFacts {
-  const { req } = ctx;
-  const trusted = trustProxy ?? ctx.app.proxy === true;
+export function readRequestFacts(req: NodeRequest, probeHeader: string | undefined, trust: ProxyTrust): RequestFacts {
   const raw = readRawValues(req.rawHeaders, probeHeader);
+  const method = req.method ?? '';
   const sources = {
     host: raw.host,
     authority: req.httpVersionMajor >= 2 ? raw.authority : undefined,
-    forwardedHost: trusted ? raw.forwardedHost : undefined,
-    target: req.url,
+    forwardedHost: raw.forwardedHost,
   };
   return {
-    method: req.method ?? '',
-    path: ctx.path,
-    host: selectHost(sources, trusted),
+    method,
+    target: parseRequestTarget(req.url, method),
+    ...readHost(sources, trust),
+    // Koa's ctx.protocol is "https" on a TLS socket whatever the header says, and reads the header only then.
+    forwardedProto: trust.app && !isEncrypted(req) ? raw.forwardedProto : undefined,
     probeToken: raw.probeToken,
   };
 }
 
+function isEncrypted(req: NodeRequest): boolean {
+  return (req.socket as { encrypted?: boolean } | null)?.encrypted === true;
+}
+
 /**
- * The values of Host, `:authority`, X-Forwarded-Host and the probe header. Node keeps only the first of duplicate
- * Host (and some other) headers; here every occurrence is joined with ", ", so a duplicate becomes a comma list, which
- * never validates or matches.
+ * The values of Host, `:authority`, X-Forwarded-Host, X-Forwarded-Proto and the probe header. Node keeps only the
+ * first of duplicate Host (and some other) headers; here every occurrence is joined with ", ", so a duplicate host
+ * becomes a comma list, which never validates or matches.
  */
 function readRawValues(rawHeaders: readonly string[], probeHeader: string | undefined): RawValues {
-  const found: RawValues = { host: undefined, authority: undefined, forwardedHost: undefined, probeToken: undefined };
+  const found: RawValues = {
+    host: undefined,
+    authority: undefined,
+    forwardedHost: undefined,
+    forwardedProto: undefined,
+    probeToken: undefined,
+  };
   for (let index = 0; index < rawHeaders.length; index += 2) {
     const name = rawHeaders[index] as string;
     const key = fieldFor(name, probeHeader);
@@ -66,6 +73,7 @@ function fieldFor(name: string, probeHeader: string | undefined): keyof RawValue
   if (length === 4 && name.toLowerCase() === 'host') return 'host';
   if (probeHeader !== undefined && length === probeHeader.length && name.toLowerCase() === probeHeader) return 'probeToken';
   if (length === 16 && name.toLowerCase() === 'x-forwarded-host') return 'forwardedHost';
+  if (length === 17 && name.toLowerCase() === 'x-forwarded-proto') return 'forwardedProto';
   if (length === 10 && name === ':authority') return 'authority';
   return undefined;
 }
