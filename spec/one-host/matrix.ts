@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import { createServer as createHttp2Server, type Http2Server } from 'node:http2';
+import { connect as connectHttp2, createServer as createHttp2Server, type Http2Server, type OutgoingHttpHeaders } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import type KoaType from 'koa';
 import { healthChecks, type HealthChecksOptions } from '../../src';
@@ -78,5 +78,30 @@ export function bodyOf(text: string): unknown {
     return JSON.parse(body) as unknown;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Sends one HTTP/2 stream on a session of its own and reads the response. A stream that nghttp2 refuses, on the
+ * client's side or the server's, is `'refused'`: the request never reached Koa.
+ */
+export async function sendHttp2(port: number, headers: OutgoingHttpHeaders): Promise<{ status: number; body: string } | 'refused'> {
+  const session = connectHttp2(`http://127.0.0.1:${port}`);
+  session.on('error', () => undefined);
+  try {
+    const stream = session.request({ ':path': '/', ...headers });
+    stream.on('error', () => undefined);
+    let body = '';
+    stream.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    const [responseHeaders] = (await Promise.race([once(stream, 'response'), once(stream, 'close').then(() => [undefined])])) as [
+      Record<string, unknown> | undefined,
+    ];
+    if (responseHeaders === undefined) return 'refused';
+    if (!stream.closed) await once(stream, 'close');
+    return { status: Number(responseHeaders[':status']), body };
+  } catch {
+    return 'refused';
+  } finally {
+    session.close();
   }
 }
