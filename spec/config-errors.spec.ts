@@ -60,6 +60,22 @@ describe('config errors', () => {
     expect(error.problems).to.have.length(5);
   });
 
+  it('reports 140,000 invalid allowedHosts entries as one error, listing the first 50 in the message', () => {
+    const allowedHosts = Array.from({ length: 140_000 }, (_, index) => `host ${index}.example`);
+    const error = configError({ allowedHosts });
+    expect(error.problems).to.have.length(140_000);
+    expect(error.problems[139_999]).to.equal('allowedHosts[139999] "host 139999.example" contains whitespace. Remove it.');
+    const lines = error.message.split('\n');
+    expect(lines).to.have.length(52);
+    expect(lines[50]).to.include('allowedHosts[49]');
+    expect(lines[51]).to.equal("  … and 139950 more problems, listed in the error's `problems`.");
+  });
+
+  it('says how to write an entry that ends in a number, or holds broken punycode', () => {
+    expect(configError({ allowedHosts: ['10.0.1'] }).problems[0]).to.include('ends in a number but is not an IPv4 address');
+    expect(configError({ allowedHosts: ['*.xn--'] }).problems[0]).to.include('punycode');
+  });
+
   it('never quotes a token, even a malformed one', () => {
     const error = configError({ probe: { value: ['ok-token', ' SECRET-WITH-SPACE '] } });
     expect(error.message).to.include('probe.value must be').and.not.include('SECRET');
