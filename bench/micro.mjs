@@ -37,7 +37,9 @@ export const CASES = [
 function ourDecision(list) {
   const resolved = resolveConfig({ configFile: false, allowedHosts: list, probe: { value: TOKEN } }, {});
   const { policy } = compileSettings(resolved);
-  return (host, token) => decide(policy, { method: 'GET', path: '/', host, probeToken: token }).allowed;
+  // The request target is parsed by the glue; the decision receives it parsed.
+  const target = { form: 'origin', path: '/' };
+  return (host, token) => decide(policy, { method: 'GET', target, host, probeToken: token }).allowed;
 }
 
 /** How many calls make one sample of about SAMPLE_NS. */

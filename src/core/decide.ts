@@ -124,7 +124,8 @@ export function checkHost(policy: Policy, request: RequestFacts): Decision {
 function hostProblem(request: RequestFacts, parsed: ParsedHost | undefined, rule: string | undefined): RejectReason | undefined {
   if (parsed === undefined) return request.host === undefined || request.host === '' ? 'missing-host' : 'invalid-host';
   if (rule === undefined) return 'host-not-allowed';
-  for (const other of request.alsoRead ?? []) if (!namesSameHost(parsed, other)) return 'host-mismatch';
+  const { alsoRead } = request;
+  if (alsoRead !== undefined) for (const other of alsoRead) if (!namesSameHost(parsed, other)) return 'host-mismatch';
   if (request.target?.form === 'absolute' && !namesSameHost(parsed, request.target.authority)) return 'host-mismatch';
   if (!isHttpScheme(request.forwardedProto)) return 'invalid-forwarded-proto';
   return undefined;

@@ -51,51 +51,59 @@ function parseName(raw: string): ParsedHost | undefined {
   if (port === null) return undefined;
 
   let labelStart = 0;
+  let previousLabelStart = 0;
   let hasUpperCase = false;
   let digitsAndDotsOnly = true;
+  let hasPunycodeLabel = false;
   for (let index = 0; index < hostEnd; index += 1) {
     const code = raw.charCodeAt(index);
     if (code === DOT) {
       if (index === labelStart || index - labelStart > MAX_LABEL_LENGTH) return undefined;
+      previousLabelStart = labelStart;
       labelStart = index + 1;
     } else if ((code >= 97 && code <= 122) || code === 45) {
       digitsAndDotsOnly = false;
+      if (index === labelStart && code === 120) hasPunycodeLabel ||= startsPunycodeLabel(raw, index);
     } else if (code >= 65 && code <= 90) {
       digitsAndDotsOnly = false;
       hasUpperCase = true;
+      if (index === labelStart && code === 88) hasPunycodeLabel ||= startsPunycodeLabel(raw, index);
     } else if (code < 48 || code > 57) {
       return undefined;
     }
   }
   // A last label of length zero means one trailing dot, which is dropped; a name of nothing but that dot is invalid.
-  const nameEnd = labelStart === hostEnd ? hostEnd - 1 : hostEnd;
+  const trailingDot = labelStart === hostEnd;
+  const nameEnd = trailingDot ? hostEnd - 1 : hostEnd;
   if (nameEnd <= 0 || nameEnd > MAX_NAME_LENGTH || hostEnd - labelStart > MAX_LABEL_LENGTH) return undefined;
 
   const name = nameEnd === raw.length ? raw : raw.slice(0, nameEnd);
   const hostname = hasUpperCase ? name.toLowerCase() : name;
   const address = digitsAndDotsOnly && isIP(hostname) === 4 ? hostname : undefined;
-  if (address === undefined && !urlKeepsName(hostname)) return undefined;
+  if (address !== undefined) return { hostname, port, address };
+  // What the URL parser, and so Koa's ctx.URL, would read as another host or refuse (see above).
+  if (endsInNumber(raw, trailingDot ? previousLabelStart : labelStart, nameEnd)) return undefined;
+  if (hasPunycodeLabel && domainToASCII(hostname) !== hostname) return undefined;
   return { hostname, port, address };
 }
 
-/**
- * Whether the URL parser keeps a name that is not an IPv4 address as it is (WHATWG URL Standard, "host parsing"). A
- * name that ends in a number goes to its IPv4 parser, which either fails or rewrites it; a name with a punycode
- * label goes through IDNA, which refuses invalid punycode and, for right-to-left labels, some ASCII neighbours.
- */
-function urlKeepsName(name: string): boolean {
-  if (endsInNumber(name)) return false;
-  return !name.includes('xn--') || domainToASCII(name) === name;
+/** Whether the label at `index` starts with "xn--", any case: a punycode label, which goes through IDNA. */
+function startsPunycodeLabel(raw: string, index: number): boolean {
+  const n = raw.charCodeAt(index + 1);
+  return (n === 110 || n === 78) && raw.charCodeAt(index + 2) === 45 && raw.charCodeAt(index + 3) === 45;
 }
 
-/** The URL Standard's "ends in a number": the last label is all digits, or "0x" followed by hex digits. */
-function endsInNumber(name: string): boolean {
-  const start = name.lastIndexOf('.') + 1;
-  const first = name.charCodeAt(start);
+/**
+ * The URL Standard's "ends in a number", for the last label `raw[start, end)`: it is all digits, or "0x" followed by
+ * hex digits. Such a name goes to the URL parser's IPv4 parser, which rewrites it (`1.2.3` is `1.2.0.3`) or fails.
+ */
+function endsInNumber(raw: string, start: number, end: number): boolean {
+  const first = raw.charCodeAt(start);
   if (first < 48 || first > 57) return false;
-  const hex = first === 48 && name.charCodeAt(start + 1) === 120; // "0x"
-  for (let index = hex ? start + 2 : start + 1; index < name.length; index += 1) {
-    const code = name.charCodeAt(index);
+  const second = raw.charCodeAt(start + 1);
+  const hex = first === 48 && (second === 120 || second === 88) && start + 1 < end;
+  for (let index = hex ? start + 2 : start + 1; index < end; index += 1) {
+    const code = raw.charCodeAt(index) | 0x20; // lowercase letters; digits keep their bit
     const digit = code >= 48 && code <= 57;
     if (!digit && !(hex && code >= 97 && code <= 102)) return false;
   }
