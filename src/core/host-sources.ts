@@ -19,7 +19,8 @@ export interface ProxyTrust {
 /** The host to validate, and the other host values the app will read, which must all name that same host. */
 export interface HostReading {
   readonly host: string | undefined;
-  readonly alsoRead: readonly (string | undefined)[];
+  /** `undefined` when the app reads no other value: the usual case, which then allocates nothing. */
+  readonly alsoRead: readonly (string | undefined)[] | undefined;
 }
 
 /**
@@ -34,8 +35,10 @@ export function readHost(sources: HostSources, trust: ProxyTrust): HostReading {
   const direct = sources.authority || sources.host;
   const host = trust.validate && sources.forwardedHost ? sources.forwardedHost : direct;
   const appHost = trust.app && sources.forwardedHost ? sources.forwardedHost : direct;
+  const http2Host = sources.authority && sources.host !== undefined && sources.host !== sources.authority;
+  if (appHost === host && !http2Host) return { host, alsoRead: undefined };
   const alsoRead: (string | undefined)[] = [];
   if (appHost !== host) alsoRead.push(appHost);
-  if (sources.authority && sources.host !== undefined && sources.host !== sources.authority) alsoRead.push(sources.host);
+  if (http2Host) alsoRead.push(sources.host);
   return { host, alsoRead };
 }

@@ -24,17 +24,15 @@ interface RawValues {
 export function readRequestFacts(req: NodeRequest, probeHeader: string | undefined, trust: ProxyTrust): RequestFacts {
   const raw = readRawValues(req.rawHeaders, probeHeader);
   const method = req.method ?? '';
-  const sources = {
-    host: raw.host,
-    authority: req.httpVersionMajor >= 2 ? raw.authority : undefined,
-    forwardedHost: raw.forwardedHost,
-  };
+  const authority = req.httpVersionMajor >= 2 ? raw.authority : undefined;
+  const { host, alsoRead } = readHost({ host: raw.host, authority, forwardedHost: raw.forwardedHost }, trust);
   return {
     method,
     target: parseRequestTarget(req.url, method),
-    ...readHost(sources, trust),
+    host,
+    alsoRead,
     // Koa's ctx.protocol is "https" on a TLS socket whatever the header says, and reads the header only then.
-    forwardedProto: trust.app && !isEncrypted(req) ? raw.forwardedProto : undefined,
+    forwardedProto: trust.app && raw.forwardedProto !== undefined && !isEncrypted(req) ? raw.forwardedProto : undefined,
     probeToken: raw.probeToken,
   };
 }

@@ -1,6 +1,7 @@
 import type { Middleware, Next, ParameterizedContext } from 'koa';
 import { buildSettings, type Settings } from '../config/build-settings';
 import { checkHost, decide, isProbe, ordinaryState, probeState, type Decision, type RequestFacts } from '../core/decide';
+import type { ProxyTrust } from '../core/host-sources';
 import { readRequestFacts } from '../http/read-request';
 import { REJECT_BODY } from '../http/rejection';
 import { stripHeader } from '../http/strip-header';
@@ -81,11 +82,18 @@ function takeRequestFacts(ctx: ParameterizedContext, settings: Settings): Reques
   return request;
 }
 
+// The four combinations, made once, so that a request allocates none.
+const TRUST_NEITHER: ProxyTrust = { validate: false, app: false };
+const TRUST_APP_ONLY: ProxyTrust = { validate: false, app: true };
+const TRUST_CHECK_ONLY: ProxyTrust = { validate: true, app: false };
+const TRUST_BOTH: ProxyTrust = { validate: true, app: true };
+
 /** The check validates X-Forwarded-Host per `trustProxy`, or else `app.proxy`; Koa's `ctx.host` per `app.proxy`. */
-function proxyTrust(ctx: ParameterizedContext, settings: Settings): { validate: boolean; app: boolean } {
+function proxyTrust(ctx: ParameterizedContext, settings: Settings): ProxyTrust {
   const app = ctx.app.proxy === true;
   if (settings.trustProxy !== undefined && settings.trustProxy !== app) warnIfProxySettingsDiffer(ctx.app, settings.trustProxy);
-  return { validate: settings.trustProxy ?? app, app };
+  if (settings.trustProxy ?? app) return app ? TRUST_BOTH : TRUST_CHECK_ONLY;
+  return app ? TRUST_APP_ONLY : TRUST_NEITHER;
 }
 
 function pass(ctx: ParameterizedContext, next: Next, decision: Decision, request: RequestFacts, settings: Settings): Promise<void> {
