@@ -5,6 +5,7 @@
 //   GET /ready          readiness: 503 while starting up or shutting down, 200 in between
 //   GET /               a public page
 //   GET /password-reset a page that builds an absolute link from the request's host: what a forged Host would poison
+//   WS  /live           a WebSocket that greets each client; upgrades are host-checked too, by guardUpgrades()
 //
 // Environment: PORT (8000), HOST (127.0.0.1), HEALTH_CHECK_HEADER_VALUE (the probe token), READY_DELAY_MS (startup
 // time before /ready answers 200, default 500), HEALTHCHECKS_CONFIG (a config file to use instead of the
@@ -12,6 +13,7 @@
 const { randomBytes } = require('node:crypto');
 const Koa = require('koa');
 const Router = require('@koa/router');
+const { WebSocketServer } = require('ws');
 const { healthChecks } = require('koa-allow-healthchecks');
 
 const TOKEN_VARIABLE = 'HEALTH_CHECK_HEADER_VALUE';
@@ -39,7 +41,8 @@ router.get('/password-reset', (ctx) => {
 });
 
 const app = new Koa();
-app.use(healthChecks({ cwd: __dirname, configFile: process.env.HEALTHCHECKS_CONFIG }));
+const guard = healthChecks({ cwd: __dirname, configFile: process.env.HEALTHCHECKS_CONFIG });
+app.use(guard);
 app.use(router.routes());
 app.use(router.allowedMethods());
 
@@ -51,9 +54,15 @@ const server = app.listen(port, host, () => {
   printWelcome(actualPort);
 });
 
+// WebSocket upgrades never reach Koa middleware: apply the same host policy to them.
+guard.guardUpgrades(server);
+const live = new WebSocketServer({ server, path: '/live' });
+live.on('connection', (socket) => socket.send('hello from the demo'));
+
 // On SIGTERM, as Kubernetes sends before stopping a pod, fail readiness first, then stop.
 process.on('SIGTERM', () => {
   ready = false;
+  live.close();
   server.close(() => process.exit(0));
 });
 

@@ -1,5 +1,22 @@
 import { expect } from 'chai';
+import WebSocket from 'ws';
 import { get, startDemo, type Demo } from './demo-server';
+
+/** Opens a WebSocket with this Host: the first message, or the status of a refused upgrade. */
+function openLive(url: string, host: string): Promise<string | number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers: { Host: host } });
+    socket.on('message', (data) => {
+      resolve(String(data));
+      socket.close();
+    });
+    socket.on('unexpected-response', (_request, response) => {
+      resolve(response.statusCode ?? 0);
+      response.destroy();
+    });
+    socket.on('error', reject);
+  });
+}
 
 const DEMO_TOKEN = 'demo-token-not-a-secret';
 const KUBELET = { Host: '10.244.1.7:8000', 'User-Agent': 'kube-probe/1.31' };
@@ -22,6 +39,13 @@ describe('the demo server (npm start)', () => {
     const forged = await get(`${demo.base}/password-reset`, { Host: 'evil.example' });
     expect(forged.status).to.equal(400);
     expect(forged.body).not.to.include('evil.example');
+  });
+
+  it('checks the host of WebSocket upgrades too', async () => {
+    demo = await startDemo();
+    const url = `ws://127.0.0.1:${demo.port}/live`;
+    expect(await openLive(url, 'example.com')).to.equal('hello from the demo');
+    expect(await openLive(url, 'evil.example')).to.equal(400);
   });
 
   it('answers readiness 503 while starting, then 200', async () => {
