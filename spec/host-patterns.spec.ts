@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { compileHostPatterns, matchHost } from '../src/core/host-matcher';
 import { parseHostPattern, type HostPattern } from '../src/core/host-pattern';
 import { parseHostHeader } from '../src/core/parse-host';
+import { urlKeepsHost } from './helpers';
 
 function compile(patterns: string[]) {
   return compileHostPatterns(
@@ -168,7 +169,6 @@ describe('host patterns', () => {
       ['1.2.3', 'ends in a number but is not an IPv4 address'],
       ['*.example.0x1F', 'ends in a number but is not an IPv4 address'],
       ['010.0.0.1', 'ends in a number but is not an IPv4 address'],
-      ['xn--.example.com', 'punycode ("xn--") label that does not decode'],
     ];
     for (const [text, says] of dead) {
       it(`refuses ${JSON.stringify(text)}, saying "${says}"`, () => {
@@ -176,5 +176,12 @@ describe('host patterns', () => {
         expect(result).to.have.property('problem').that.includes(says);
       });
     }
+
+    it("refuses a punycode label exactly when this Node's URL parser refuses it, and says so", () => {
+      // Node 20 and 22 refuse "xn--"; Node 24 keeps any "xn--" label, so there the entry can match.
+      const result = parseHostPattern('xn--.example.com');
+      if (urlKeepsHost('xn--.example.com')) expect(result).to.have.property('pattern');
+      else expect(result).to.have.property('problem').that.includes('punycode ("xn--") label that does not decode');
+    });
   });
 });

@@ -49,11 +49,11 @@ describe('over HTTP/2', () => {
   it('validates :authority like Host', async () => {
     expect(await status('example.com:443')).to.equal(200);
     expect(await status('evil.tld')).to.equal(400);
-    expect(await status('example.com@evil.tld')).to.equal(400);
   });
 
   it('refuses what nghttp2 lets through and what it does not, and keeps serving', async () => {
-    for (const authority of ['example.com, evil.tld', 'example.com:', 'a b', '[::1']) {
+    // nghttp2 in Node 22 and later also refuses userinfo in :authority; Node 20 lets it through to the middleware.
+    for (const authority of ['example.com, evil.tld', 'example.com:', 'a b', '[::1', 'example.com@evil.tld']) {
       const outcome = await send(authority).then(
         (response) => response.status,
         (error: Error) => (error.message.includes('NGHTTP2_PROTOCOL_ERROR') ? 'refused by nghttp2' : error.message),

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { parseRequestTarget, type RequestTarget } from '../src/core/request-target';
+import { urlKeepsHost } from './helpers';
 
 // Forms from RFC 9112 section 3.2; the refused cases are the attacks of issue "One host", and Koa's own
 // HTTP_URL_PREFIX (lib/request.js), which treats only http:// and https:// as absolute.
@@ -28,7 +29,6 @@ describe('parseRequestTarget', () => {
     ['GET', 'ws://example.com/', 'a WebSocket scheme'],
     ['GET', 'x://[/', 'another scheme with a broken authority'],
     ['GET', 'http://[::1/', 'an unclosed IPv6 bracket, which makes ctx.path throw'],
-    ['GET', 'http://xn--/', 'invalid punycode, which makes ctx.path throw'],
     ['GET', 'http://example.com@evil.example/', 'userinfo'],
     ['GET', 'http://user:pass@example.com/', 'userinfo with a password'],
     ['GET', 'http://example.com\\evil.example/', 'a backslash, which URL parsers read as a slash'],
@@ -51,4 +51,8 @@ describe('parseRequestTarget', () => {
       expect(parseRequestTarget(target, method)).to.equal(undefined);
     });
   }
+
+  it("refuses invalid punycode, which makes ctx.path throw, where this Node's URL parser refuses it", () => {
+    expect(parseRequestTarget('http://xn--/', 'GET') === undefined).to.equal(!urlKeepsHost('xn--'));
+  });
 });

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Http2Server, OutgoingHttpHeaders } from 'node:http2';
 import { expect } from 'chai';
-import { expectOneHost, sendRaw, type HostView } from '../helpers';
+import { expectOneHost, sendRaw, urlKeepsHost, type HostView } from '../helpers';
 import { appFor, bodyOf, describeSetting, listenHttp1, listenHttp2, rawRequest, sendHttp2, SETTINGS, TOKEN, type Setting } from './matrix';
 
 // The attacks of issue "One host: what the app reads is what was validated", and their neighbours. Every request
@@ -11,6 +11,8 @@ import { appFor, bodyOf, describeSetting, listenHttp1, listenHttp2, rawRequest, 
 
 const listed = (setting: Setting) => !setting.allowedHosts.includes('*');
 const always = () => true;
+/** Node 20 and 22 refuse invalid punycode in URLs; Node 24 keeps it. Where kept, only the invariant applies. */
+const refusedByUrl = (value: string) => () => !urlKeepsHost(value);
 
 interface Case {
   name: string;
@@ -34,7 +36,7 @@ const CASES: Case[] = [
   { name: 'a javascript: target', line: 'GET javascript://example.com/%0aalert(1) HTTP/1.1', headers: [host('example.com')], mustReject: always },
   // Targets that make Koa's ctx.path throw.
   { name: 'an unclosed IPv6 authority', line: 'GET http://[::1/ HTTP/1.1', headers: [host('example.com')], mustReject: always },
-  { name: 'invalid punycode in the authority', line: 'GET http://xn--/ HTTP/1.1', headers: [host('example.com')], mustReject: always },
+  { name: 'invalid punycode in the authority', line: 'GET http://xn--/ HTTP/1.1', headers: [host('example.com')], mustReject: refusedByUrl('xn--') },
   { name: 'a broken authority under another scheme', line: 'GET x://[/ HTTP/1.1', headers: [host('example.com')], mustReject: always },
   // Absolute-form: accepted only when it names the validated host, whichever header that is.
   { name: 'absolute-form naming the host', line: 'GET http://example.com/password-reset?a=1 HTTP/1.1', headers: [host('example.com')], mustPass: always },
@@ -69,7 +71,7 @@ const CASES: Case[] = [
   { name: 'a hex IPv4 form', line: 'GET / HTTP/1.1', headers: [host('0x7f.0.0.1')], mustReject: always },
   { name: 'an octal IPv4 form', line: 'GET / HTTP/1.1', headers: [host('0177.0.0.1:80')], mustReject: always },
   { name: 'a numeric last label', line: 'GET / HTTP/1.1', headers: [host('foo.123')], mustReject: always },
-  { name: 'invalid punycode', line: 'GET / HTTP/1.1', headers: [host('xn--')], mustReject: always },
+  { name: 'invalid punycode', line: 'GET / HTTP/1.1', headers: [host('xn--')], mustReject: refusedByUrl('xn--') },
   { name: 'a non-canonical IPv6 literal', line: 'GET / HTTP/1.1', headers: [host('[0:0::1]')], mustReject: always },
   { name: 'an IPv4-mapped IPv6 literal in dotted form', line: 'GET / HTTP/1.1', headers: [host('[::ffff:127.0.0.1]')], mustReject: always },
   { name: 'a canonical IPv6 literal with a port', line: 'GET / HTTP/1.1', headers: [host('[::1]:8080')], mustPass: always },

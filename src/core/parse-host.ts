@@ -35,9 +35,9 @@ const OPEN_BRACKET = 91;
  * It also returns `undefined` for a host that the WHATWG URL parser, which Koa uses for `ctx.URL`, would read as
  * another host or refuse. Such a host passes Django's syntax, but the app would see a different host from the one
  * checked here. These are a name whose last label is a number but which is not a dotted quad (`1.2.3` becomes
- * `1.2.0.3`, and `foo.123` is refused), invalid punycode (`xn--`), and an IPv6 literal not written in its canonical
- * form (`[0:0::1]` becomes `[::1]`). So every host accepted here is one `new URL()` keeps as it is, apart from case
- * and one trailing dot.
+ * `1.2.0.3`, and `foo.123` is refused), punycode this Node's IDNA refuses (`xn--` before Node 24), and an IPv6
+ * literal not written in its canonical form (`[0:0::1]` becomes `[::1]`). So every host accepted here is one
+ * `new URL()` keeps as it is, apart from case and one trailing dot.
  */
 export function parseHostHeader(raw: string | undefined): ParsedHost | undefined {
   if (raw === undefined || raw.length === 0 || raw.length > MAX_HEADER_LENGTH) return undefined;
