@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type KoaApp from 'koa';
 import type { Middleware } from 'koa';
 import { healthChecks, hostAllowlist, probeBypass, type HealthChecksOptions, type RejectInfo } from '../src';
-import { appWith, client, expectOneHost, NO_TOKEN, viewingApp, withEnv, type HostView } from './helpers';
+import { appWith, client, expectOneHost, listen, NO_TOKEN, sendRaw, viewingApp, withEnv, type HostView } from './helpers';
 
 const TOKEN = 'XYZ-123';
 const BASE: HealthChecksOptions = {
@@ -225,6 +225,24 @@ describe('probeBypass() and hostAllowlist()', () => {
     const alone = client(appWith(build(probeBypass)));
     const response = await alone.get('/').set('Host', 'evil.tld').expect(200);
     expect(response.body.healthCheck).to.deep.equal({ probe: false, via: null, host: 'evil.tld' });
+  });
+
+  it('keep the one-host invariant together: absolute-form targets, refused targets, and a proxy header Koa reads', async () => {
+    const { server, port } = await listen(viewingApp([build(probeBypass), build(hostAllowlist, { trustProxy: false })], (app) => (app.proxy = true)));
+    try {
+      const send = (line: string, ...headers: string[]) => sendRaw(port, `${[line, ...headers, 'Connection: close'].join('\r\n')}\r\n\r\n`);
+      const absolute = await send('GET http://Example.com./password-reset HTTP/1.1', 'Host: example.com');
+      expect(absolute.status).to.equal(200);
+      const view = JSON.parse(absolute.text.slice(absolute.text.indexOf('\r\n\r\n') + 4)) as HostView;
+      expectOneHost(view);
+      expect(view.url).to.equal('/password-reset');
+      expect((await send('GET http://evil.tld/password-reset HTTP/1.1', 'Host: example.com')).status).to.equal(400);
+      expect((await send('GET pany://example.com/ HTTP/1.1', 'Host: example.com')).status).to.equal(400);
+      expect((await send('GET http://[::1/ready HTTP/1.1', 'Host: 10.0.0.1', `X-Health: ${TOKEN}`)).status).to.equal(400);
+      expect((await send('GET / HTTP/1.1', 'Host: example.com', 'X-Forwarded-Host: evil.tld')).status).to.equal(400);
+    } finally {
+      server.close();
+    }
   });
 
   it('hostAllowlist() alone ignores the probe header', async () => {
