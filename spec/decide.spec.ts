@@ -20,6 +20,7 @@ const policy: Policy = {
     verifyToken: compileTokenVerifier(['XYZ-123', 'NEXT-456']),
     paths: new Set(['/health-check/', '/ready']),
     methods: new Set(['GET', 'HEAD']),
+    localAddress: false,
   },
   exemptPaths: new Set(['/alb-health']),
 };

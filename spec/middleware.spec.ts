@@ -55,8 +55,8 @@ describe('healthChecks() middleware', () => {
     await client.get('/').set('Host', 'evil.tld:81').expect(400);
     await client.get('/').set('Host', 'a b').expect(400);
     expect(seen).to.deep.equal([
-      [{ host: 'evil.tld', reason: 'host-not-allowed' }, 400],
-      [{ host: null, reason: 'invalid-host' }, 400],
+      [{ host: 'evil.tld', reason: 'host-not-allowed', reportOnly: false }, 400],
+      [{ host: null, reason: 'invalid-host', reportOnly: false }, 400],
     ]);
   });
 

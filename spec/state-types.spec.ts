@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Middleware, ParameterizedContext } from 'koa';
-import type { HealthCheckState } from '../src';
+import type { HealthCheckState, RejectReason } from '../src';
 import { healthChecks } from '../src';
 import { appWith, client, NO_TOKEN, withEnv } from './helpers';
 
@@ -10,8 +10,9 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ?
 function assertType<T extends true>(): T | void {}
 
 assertType<Equal<ParameterizedContext['state']['healthCheck'], HealthCheckState | undefined>>();
-assertType<Equal<HealthCheckState['via'], 'header' | 'exemptPath' | null>>();
+assertType<Equal<HealthCheckState['via'], 'header' | 'localAddress' | 'exemptPath' | null>>();
 assertType<Equal<HealthCheckState['host'], string | null>>();
+assertType<Equal<HealthCheckState['wouldReject'], RejectReason | undefined>>();
 
 const readsTypedState: Middleware = (ctx) => {
   const probe: boolean | undefined = ctx.state.healthCheck?.probe;

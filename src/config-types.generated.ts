@@ -15,7 +15,7 @@ export interface HealthChecksConfig {
    */
   allowedHosts?: string[];
   /**
-   * The probe bypass: a request carrying a configured token in the probe header passes whatever its Host.
+   * The probe bypass: a request carrying a configured token in the probe header passes whatever its Host, and with localAddress on, so does a request whose Host is the address it arrived on.
    */
   probe?: {
     /**
@@ -42,6 +42,10 @@ export interface HealthChecksConfig {
      * @minItems 1
      */
     methods?: ('GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS')[];
+    /**
+     * Also treat as a probe, with no token, a request whose Host is the very IP address (and port, if it names one) the connection arrived on, and which carries no X-Forwarded-Host or Forwarded header: what the kubelet, AWS ALB and Google Cloud health checks send. Requires probe.paths.
+     */
+    localAddress?: boolean;
   };
   /**
    * Paths that skip the host check with no header at all, for probers that cannot send one (AWS ALB, GCP). GET and HEAD only, exact path, query string ignored.
@@ -55,4 +59,8 @@ export interface HealthChecksConfig {
    * HTTP status code sent when the host is not allowed.
    */
   rejectStatus?: number;
+  /**
+   * Report-only mode, for rolling out: a request the allowlist would reject goes on to the app, with ctx.state.healthCheck.wouldReject set to the reason, and is reported to onReject, the diagnostics channel and the counters.
+   */
+  reportOnly?: boolean;
 }

@@ -2,9 +2,11 @@ import type { HealthCheckState } from './core/decide';
 
 export { healthChecks, probeBypass, hostAllowlist, type HealthChecksMiddleware } from './koa/middleware';
 export type { GuardUpgradesOptions, UpgradeServer } from './upgrade/guard-upgrades';
+export { PROBE_CHANNEL, REJECT_CHANNEL, type ProbeMessage, type RejectMessage } from './observe/channels';
+export type { HealthCheckStats } from './observe/stats';
 export { loadConfig, type LoadConfigOptions, type LoadedConfig } from './config/load-config';
 export { HealthChecksConfigError } from './errors';
-export type { HealthChecksConfig, HealthChecksOptions, HealthCheckState, RejectInfo, RejectReason } from './options';
+export type { HealthChecksConfig, HealthChecksOptions, HealthCheckState, ProbeVia, RejectInfo, RejectReason } from './options';
 
 declare module 'koa' {
   interface DefaultState {

@@ -10,6 +10,7 @@ export interface Settings {
   /** `undefined` means: follow the Koa app's `proxy` setting, per app. */
   readonly trustProxy: boolean | undefined;
   readonly rejectStatus: number;
+  readonly reportOnly: boolean;
   readonly onReject: HealthChecksOptions['onReject'];
 }
 
@@ -36,6 +37,7 @@ export function compileSettings(resolved: ResolvedConfig): Settings {
     },
     trustProxy: resolved.trustProxy,
     rejectStatus: resolved.rejectStatus,
+    reportOnly: resolved.reportOnly,
     onReject: resolved.onReject,
   };
 }
@@ -46,6 +48,7 @@ function compileProbe(probe: ResolvedProbe): ProbePolicy {
     verifyToken: compileTokenVerifier(probe.tokens),
     paths: probe.paths === undefined ? undefined : new Set(probe.paths),
     methods: new Set(probe.methods),
+    localAddress: probe.localAddress,
   };
 }
 

@@ -5,8 +5,8 @@ const SENDABLE_TOKEN = /^[!-~](?:[ -~]*[!-~])?$/;
 
 type ProbeValue = NonNullable<HealthChecksConfig['probe']>['value'];
 
-/** Where the tokens came from. */
-export type TokenSource = 'options' | 'environment' | 'config file';
+/** Where the tokens came from; `none` when local-address probes alone are on. */
+export type TokenSource = 'options' | 'environment' | 'config file' | 'none';
 
 /** The tokens that resolved and where from, or the problems with them. Problems never quote a token. */
 export type ResolvedTokens = { readonly tokens: readonly string[]; readonly source: TokenSource } | { readonly problems: readonly string[] };

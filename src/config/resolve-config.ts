@@ -13,9 +13,10 @@ export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['.localhost', '127.0.0.
 
 const DEFAULTS = {
   allowedHosts: [...DEFAULT_ALLOWED_HOSTS],
-  probe: { header: 'X-Health', valueEnv: 'HEALTH_CHECK_HEADER_VALUE', methods: ['GET', 'HEAD'] },
+  probe: { header: 'X-Health', valueEnv: 'HEALTH_CHECK_HEADER_VALUE', methods: ['GET', 'HEAD'], localAddress: false },
   exemptPaths: [],
   rejectStatus: 400,
+  reportOnly: false,
 } satisfies HealthChecksConfig;
 
 const DEFAULT_HOST_PATTERNS: readonly HostPattern[] = parseAllowedHosts(DEFAULT_ALLOWED_HOSTS).patterns;
@@ -29,6 +30,8 @@ export interface ResolvedProbe {
   readonly tokenSource: TokenSource;
   readonly paths: readonly string[] | undefined;
   readonly methods: readonly string[];
+  /** Local-address probes are on: a request whose Host is the address it arrived on is a probe, with no token. */
+  readonly localAddress: boolean;
 }
 
 /** The whole configuration after defaults, file, environment and options are merged and checked. */
@@ -44,6 +47,8 @@ export interface ResolvedConfig {
   /** `undefined` means: follow the Koa app's `proxy` setting. */
   readonly trustProxy: boolean | undefined;
   readonly rejectStatus: number;
+  /** Report-only mode: would-be rejections go on to the app, flagged. */
+  readonly reportOnly: boolean;
   readonly onReject: HealthChecksOptions['onReject'];
 }
 
@@ -73,6 +78,7 @@ export function resolveConfig(options: HealthChecksOptions = {}, env: NodeJS.Pro
     exemptPaths: merged.exemptPaths ?? [],
     trustProxy: merged.trustProxy,
     rejectStatus: merged.rejectStatus ?? DEFAULTS.rejectStatus,
+    reportOnly: merged.reportOnly ?? DEFAULTS.reportOnly,
     onReject,
   };
 }
@@ -85,8 +91,9 @@ function checked(data: unknown, source: ConfigSource, extraRootKeys?: readonly s
 }
 
 /**
- * The probe bypass, or `undefined` when it is off. It is on when a token resolves. It fails closed: a probe section
- * with no token is an error (`configuredIn` says where the section is), never an open bypass.
+ * The probe bypass, or `undefined` when it is off. It is on when a token resolves, or when `probe.localAddress` is on.
+ * It fails closed: a probe section with neither is an error (`configuredIn` says where the section is), never an
+ * open bypass; so is `localAddress` without `probe.paths`, which would open every route with no token at all.
  */
 function resolveProbe(
   merged: HealthChecksConfig,
@@ -101,7 +108,14 @@ function resolveProbe(
   if ('problems' in resolved) {
     throw new HealthChecksConfigError({ description: `the environment variable ${variable}` }, resolved.problems);
   }
-  if (resolved.tokens.length === 0) {
+  const localAddress = probe.localAddress === true;
+  if (localAddress && probe.paths === undefined) {
+    throw new HealthChecksConfigError(configuredIn ?? OPTIONS_SOURCE, [
+      'probe.localAddress is on but probe.paths is not set. A local-address probe needs no token, so list the ' +
+        'health endpoints it may reach, such as "paths": ["/health-check/", "/ready"].',
+    ]);
+  }
+  if (resolved.tokens.length === 0 && !localAddress) {
     if (configuredIn === undefined) return undefined;
     throw new HealthChecksConfigError(configuredIn, [
       `probe is configured but no token is set. Set the environment variable ${variable} to the token your ` +
@@ -112,8 +126,9 @@ function resolveProbe(
     header: probe.header,
     valueEnv: variable,
     tokens: resolved.tokens,
-    tokenSource: resolved.source,
+    tokenSource: resolved.tokens.length === 0 ? 'none' : resolved.source,
     paths: probe.paths,
     methods: probe.methods,
+    localAddress,
   };
 }

@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"HealthChecksConfig","description":"Configuration for koa-allow-healthchecks: which Host headers a Koa app accepts, and how authenticated health probes get past that check.","type":"object","additionalProperties":false,"properties":{"$schema":{"description":"The JSON Schema this file follows, for editor autocompletion. Ignored at runtime.","type":"string","examples":["./node_modules/koa-allow-healthchecks/schema/healthchecks.schema.json"]},"allowedHosts":{"description":"Host patterns the app answers to. \"example.com\" matches that name on any port; \".example.com\" the domain and all its subdomains; \"*.example.com\" subdomains only; \"example.com:8443\" that host on that port only; \"10.1.2.3\" and \"[::1]\" an IP literal; \"10.0.0.0/8\" and \"fd00::/8\" an IP range; \"*\" any valid host. Defaults to [\".localhost\", \"127.0.0.1\", \"[::1]\"].","type":"array","minItems":1,"items":{"type":"string","minLength":1},"examples":[["example.com",".example.org"],["api.example.com","10.0.0.0/8"]]},"probe":{"description":"The probe bypass: a request carrying a configured token in the probe header passes whatever its Host.","type":"object","additionalProperties":false,"properties":{"header":{"description":"Name of the request header that carries the probe token, case-insensitive.","type":"string","pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$","default":"X-Health","examples":["X-Health"]},"value":{"description":"The accepted token, or several for rotation. Prefer the environment variable named by valueEnv: a token in a config file is a secret in source control.","anyOf":[{"type":"string","minLength":1,"pattern":"^[!-~](?:[ -~]*[!-~])?$"},{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"pattern":"^[!-~](?:[ -~]*[!-~])?$"}}],"examples":["replace-with-a-long-random-value",["old-token","new-token"]]},"valueEnv":{"description":"Name of the environment variable that holds the token. A comma-separated value gives several tokens.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","default":"HEALTH_CHECK_HEADER_VALUE","examples":["HEALTH_CHECK_HEADER_VALUE"]},"paths":{"description":"When set, the bypass works only on these exact paths; the query string is ignored.","type":"array","minItems":1,"items":{"type":"string","pattern":"^/[^?#\\s]*$"},"examples":[["/health-check/","/ready"]]},"methods":{"description":"HTTP methods that may use the bypass.","type":"array","minItems":1,"items":{"type":"string","enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"default":["GET","HEAD"],"examples":[["GET","HEAD"]]}},"examples":[{"header":"X-Health","paths":["/health-check/","/ready"]}]},"exemptPaths":{"description":"Paths that skip the host check with no header at all, for probers that cannot send one (AWS ALB, GCP). GET and HEAD only, exact path, query string ignored.","type":"array","items":{"type":"string","pattern":"^/[^?#\\s]*$"},"examples":[["/health-check/"]]},"trustProxy":{"description":"Validate X-Forwarded-Host instead of Host. Defaults to the Koa app's `proxy` setting.","type":"boolean","examples":[false]},"rejectStatus":{"description":"HTTP status code sent when the host is not allowed.","type":"integer","minimum":400,"maximum":499,"default":400,"examples":[400,421]}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"HealthChecksConfig","description":"Configuration for koa-allow-healthchecks: which Host headers a Koa app accepts, and how authenticated health probes get past that check.","type":"object","additionalProperties":false,"properties":{"$schema":{"description":"The JSON Schema this file follows, for editor autocompletion. Ignored at runtime.","type":"string","examples":["./node_modules/koa-allow-healthchecks/schema/healthchecks.schema.json"]},"allowedHosts":{"description":"Host patterns the app answers to. \"example.com\" matches that name on any port; \".example.com\" the domain and all its subdomains; \"*.example.com\" subdomains only; \"example.com:8443\" that host on that port only; \"10.1.2.3\" and \"[::1]\" an IP literal; \"10.0.0.0/8\" and \"fd00::/8\" an IP range; \"*\" any valid host. Defaults to [\".localhost\", \"127.0.0.1\", \"[::1]\"].","type":"array","minItems":1,"items":{"type":"string","minLength":1},"examples":[["example.com",".example.org"],["api.example.com","10.0.0.0/8"]]},"probe":{"description":"The probe bypass: a request carrying a configured token in the probe header passes whatever its Host, and with localAddress on, so does a request whose Host is the address it arrived on.","type":"object","additionalProperties":false,"properties":{"header":{"description":"Name of the request header that carries the probe token, case-insensitive.","type":"string","pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$","default":"X-Health","examples":["X-Health"]},"value":{"description":"The accepted token, or several for rotation. Prefer the environment variable named by valueEnv: a token in a config file is a secret in source control.","anyOf":[{"type":"string","minLength":1,"pattern":"^[!-~](?:[ -~]*[!-~])?$"},{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"pattern":"^[!-~](?:[ -~]*[!-~])?$"}}],"examples":["replace-with-a-long-random-value",["old-token","new-token"]]},"valueEnv":{"description":"Name of the environment variable that holds the token. A comma-separated value gives several tokens.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","default":"HEALTH_CHECK_HEADER_VALUE","examples":["HEALTH_CHECK_HEADER_VALUE"]},"paths":{"description":"When set, the bypass works only on these exact paths; the query string is ignored.","type":"array","minItems":1,"items":{"type":"string","pattern":"^/[^?#\\s]*$"},"examples":[["/health-check/","/ready"]]},"methods":{"description":"HTTP methods that may use the bypass.","type":"array","minItems":1,"items":{"type":"string","enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"default":["GET","HEAD"],"examples":[["GET","HEAD"]]},"localAddress":{"description":"Also treat as a probe, with no token, a request whose Host is the very IP address (and port, if it names one) the connection arrived on, and which carries no X-Forwarded-Host or Forwarded header: what the kubelet, AWS ALB and Google Cloud health checks send. Requires probe.paths.","type":"boolean","default":false,"examples":[true]}},"examples":[{"header":"X-Health","paths":["/health-check/","/ready"]}]},"exemptPaths":{"description":"Paths that skip the host check with no header at all, for probers that cannot send one (AWS ALB, GCP). GET and HEAD only, exact path, query string ignored.","type":"array","items":{"type":"string","pattern":"^/[^?#\\s]*$"},"examples":[["/health-check/"]]},"trustProxy":{"description":"Validate X-Forwarded-Host instead of Host. Defaults to the Koa app's `proxy` setting.","type":"boolean","examples":[false]},"rejectStatus":{"description":"HTTP status code sent when the host is not allowed.","type":"integer","minimum":400,"maximum":499,"default":400,"examples":[400,421]},"reportOnly":{"description":"Report-only mode, for rolling out: a request the allowlist would reject goes on to the app, with ctx.state.healthCheck.wouldReject set to the reason, and is reported to onReject, the diagnostics channel and the counters.","type":"boolean","default":false,"examples":[true]}}};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", "u");
 const pattern1 = new RegExp("^[!-~](?:[ -~]*[!-~])?$", "u");
@@ -16,7 +16,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((key0 === "$schema") || (key0 === "allowedHosts")) || (key0 === "probe")) || (key0 === "exemptPaths")) || (key0 === "trustProxy")) || (key0 === "rejectStatus"))){
+if(!(((((((key0 === "$schema") || (key0 === "allowedHosts")) || (key0 === "probe")) || (key0 === "exemptPaths")) || (key0 === "trustProxy")) || (key0 === "rejectStatus")) || (key0 === "reportOnly"))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -95,7 +95,7 @@ if(data.probe !== undefined){
 let data3 = data.probe;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
 for(const key1 in data3){
-if(!(((((key1 === "header") || (key1 === "value")) || (key1 === "valueEnv")) || (key1 === "paths")) || (key1 === "methods"))){
+if(!((((((key1 === "header") || (key1 === "value")) || (key1 === "valueEnv")) || (key1 === "paths")) || (key1 === "methods")) || (key1 === "localAddress"))){
 const err6 = {instancePath:instancePath+"/probe",schemaPath:"#/properties/probe/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.probe,data:data3};
 if(vErrors === null){
 vErrors = [err6];
@@ -380,9 +380,10 @@ vErrors.push(err27);
 errors++;
 }
 }
-}
-else {
-const err28 = {instancePath:instancePath+"/probe",schemaPath:"#/properties/probe/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.probe.type,parentSchema:schema11.properties.probe,data:data3};
+if(data3.localAddress !== undefined){
+let data12 = data3.localAddress;
+if(typeof data12 !== "boolean"){
+const err28 = {instancePath:instancePath+"/probe/localAddress",schemaPath:"#/properties/probe/properties/localAddress/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.probe.properties.localAddress.type,parentSchema:schema11.properties.probe.properties.localAddress,data:data12};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -392,15 +393,9 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.exemptPaths !== undefined){
-let data12 = data.exemptPaths;
-if(Array.isArray(data12)){
-const len4 = data12.length;
-for(let i4=0; i4<len4; i4++){
-let data13 = data12[i4];
-if(typeof data13 === "string"){
-if(!pattern4.test(data13)){
-const err29 = {instancePath:instancePath+"/exemptPaths/" + i4,schemaPath:"#/properties/exemptPaths/items/pattern",keyword:"pattern",params:{pattern: "^/[^?#\\s]*$"},message:"must match pattern \""+"^/[^?#\\s]*$"+"\"",schema:"^/[^?#\\s]*$",parentSchema:schema11.properties.exemptPaths.items,data:data13};
+}
+else {
+const err29 = {instancePath:instancePath+"/probe",schemaPath:"#/properties/probe/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.probe.type,parentSchema:schema11.properties.probe,data:data3};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -410,8 +405,15 @@ vErrors.push(err29);
 errors++;
 }
 }
-else {
-const err30 = {instancePath:instancePath+"/exemptPaths/" + i4,schemaPath:"#/properties/exemptPaths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.exemptPaths.items.type,parentSchema:schema11.properties.exemptPaths.items,data:data13};
+if(data.exemptPaths !== undefined){
+let data13 = data.exemptPaths;
+if(Array.isArray(data13)){
+const len4 = data13.length;
+for(let i4=0; i4<len4; i4++){
+let data14 = data13[i4];
+if(typeof data14 === "string"){
+if(!pattern4.test(data14)){
+const err30 = {instancePath:instancePath+"/exemptPaths/" + i4,schemaPath:"#/properties/exemptPaths/items/pattern",keyword:"pattern",params:{pattern: "^/[^?#\\s]*$"},message:"must match pattern \""+"^/[^?#\\s]*$"+"\"",schema:"^/[^?#\\s]*$",parentSchema:schema11.properties.exemptPaths.items,data:data14};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -421,9 +423,8 @@ vErrors.push(err30);
 errors++;
 }
 }
-}
 else {
-const err31 = {instancePath:instancePath+"/exemptPaths",schemaPath:"#/properties/exemptPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.exemptPaths.type,parentSchema:schema11.properties.exemptPaths,data:data12};
+const err31 = {instancePath:instancePath+"/exemptPaths/" + i4,schemaPath:"#/properties/exemptPaths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.exemptPaths.items.type,parentSchema:schema11.properties.exemptPaths.items,data:data14};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -433,10 +434,9 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data.trustProxy !== undefined){
-let data14 = data.trustProxy;
-if(typeof data14 !== "boolean"){
-const err32 = {instancePath:instancePath+"/trustProxy",schemaPath:"#/properties/trustProxy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.trustProxy.type,parentSchema:schema11.properties.trustProxy,data:data14};
+}
+else {
+const err32 = {instancePath:instancePath+"/exemptPaths",schemaPath:"#/properties/exemptPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.exemptPaths.type,parentSchema:schema11.properties.exemptPaths,data:data13};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -446,10 +446,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data.rejectStatus !== undefined){
-let data15 = data.rejectStatus;
-if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
-const err33 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.rejectStatus.type,parentSchema:schema11.properties.rejectStatus,data:data15};
+if(data.trustProxy !== undefined){
+let data15 = data.trustProxy;
+if(typeof data15 !== "boolean"){
+const err33 = {instancePath:instancePath+"/trustProxy",schemaPath:"#/properties/trustProxy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.trustProxy.type,parentSchema:schema11.properties.trustProxy,data:data15};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -458,9 +458,11 @@ vErrors.push(err33);
 }
 errors++;
 }
-if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 499 || isNaN(data15)){
-const err34 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/maximum",keyword:"maximum",params:{comparison: "<=", limit: 499},message:"must be <= 499",schema:499,parentSchema:schema11.properties.rejectStatus,data:data15};
+}
+if(data.rejectStatus !== undefined){
+let data16 = data.rejectStatus;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+const err34 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.rejectStatus.type,parentSchema:schema11.properties.rejectStatus,data:data16};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -469,8 +471,9 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(data15 < 400 || isNaN(data15)){
-const err35 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/minimum",keyword:"minimum",params:{comparison: ">=", limit: 400},message:"must be >= 400",schema:400,parentSchema:schema11.properties.rejectStatus,data:data15};
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 > 499 || isNaN(data16)){
+const err35 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/maximum",keyword:"maximum",params:{comparison: "<=", limit: 499},message:"must be <= 499",schema:499,parentSchema:schema11.properties.rejectStatus,data:data16};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -479,16 +482,39 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data16 < 400 || isNaN(data16)){
+const err36 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/minimum",keyword:"minimum",params:{comparison: ">=", limit: 400},message:"must be >= 400",schema:400,parentSchema:schema11.properties.rejectStatus,data:data16};
 if(vErrors === null){
 vErrors = [err36];
 }
 else {
 vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+if(data.reportOnly !== undefined){
+let data17 = data.reportOnly;
+if(typeof data17 !== "boolean"){
+const err37 = {instancePath:instancePath+"/reportOnly",schemaPath:"#/properties/reportOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.reportOnly.type,parentSchema:schema11.properties.reportOnly,data:data17};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+else {
+const err38 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
 }
 errors++;
 }

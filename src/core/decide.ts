@@ -1,5 +1,6 @@
 import type { HostMatcher } from './host-matcher';
 import { matchHost } from './host-matcher';
+import { localAddressMismatch, type ConnectionFacts } from './local-address';
 import { parseHostHeader, type ParsedHost } from './parse-host';
 import type { TokenVerifier } from './probe-token';
 import type { RequestTarget } from './request-target';
@@ -8,11 +9,16 @@ import type { RequestTarget } from './request-target';
 export interface HealthCheckState {
   /** True only for a request let through by the probe bypass or an exempt path. */
   probe: boolean;
-  /** What let a probe through: its header token, or an exempt path. `null` for ordinary requests. */
-  via: 'header' | 'exemptPath' | null;
+  /** What let a probe through: its header token, its local address, or an exempt path. `null` for other requests. */
+  via: ProbeVia | null;
   /** The normalised hostname (lowercase, no port, no trailing dot), or `null` when the host was invalid. */
   host: string | null;
+  /** In report-only mode, why enforcement would have rejected this request. Absent when it would pass. */
+  wouldReject?: RejectReason;
 }
+
+/** What let a probe through. */
+export type ProbeVia = 'header' | 'localAddress' | 'exemptPath';
 
 /**
  * Why a request was rejected:
@@ -24,13 +30,17 @@ export interface HealthCheckState {
  *   and `trustProxy` differ, an absolute-form target's authority, or an HTTP/2 Host beside `:authority`;
  * - `invalid-forwarded-proto`: the app trusts X-Forwarded-Proto, and its value is neither http nor https.
  */
-export type RejectReason =
-  | 'missing-host'
-  | 'invalid-host'
-  | 'host-not-allowed'
-  | 'invalid-target'
-  | 'host-mismatch'
-  | 'invalid-forwarded-proto';
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** Every {@link RejectReason}, in the order the README lists them. */
+export const REJECT_REASONS = [
+  'missing-host',
+  'invalid-host',
+  'host-not-allowed',
+  'invalid-target',
+  'host-mismatch',
+  'invalid-forwarded-proto',
+] as const;
 
 /** The probe bypass, compiled. */
 export interface ProbePolicy {
@@ -40,6 +50,8 @@ export interface ProbePolicy {
   /** When set, the only paths the bypass works on. */
   readonly paths: ReadonlySet<string> | undefined;
   readonly methods: ReadonlySet<string>;
+  /** A request whose Host is the address it arrived on is a probe too (`probe.localAddress`). */
+  readonly localAddress: boolean;
 }
 
 /** Everything a decision needs, compiled once at startup. */
@@ -63,6 +75,8 @@ export interface RequestFacts {
   readonly forwardedProto?: string | undefined;
   /** The raw value of the probe header, if any. */
   readonly probeToken: string | undefined;
+  /** The connection, for local-address probes; read only when they are on. */
+  readonly connection?: ConnectionFacts | undefined;
 }
 
 export type Decision =
@@ -79,30 +93,50 @@ const EXEMPT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
  */
 export function decide(policy: Policy, request: RequestFacts): Decision {
   if (request.target === undefined) return { allowed: false, host: hostnameOf(request.host), reason: 'invalid-target' };
-  if (isProbe(policy.probe, request)) return { allowed: true, state: probeState(request), rule: 'probe header' };
+  const via = probeVia(policy.probe, request);
+  if (via !== undefined) return { allowed: true, state: probeState(request, via), rule: PROBE_RULES[via] };
   return checkHost(policy, request);
 }
 
-/** Why a request is not a valid probe. */
+const PROBE_RULES: Record<'header' | 'localAddress', string> = { header: 'probe header', localAddress: 'probe local address' };
+
+/** Why a request is not a valid probe on the method and path checks every probe shares. */
 export type ProbeMismatch = 'bypass-off' | 'target' | 'method' | 'path' | 'token';
 
-/** The probe half: does the request carry a valid token, with a method and path the bypass allows? */
-export function isProbe(probe: ProbePolicy | undefined, request: RequestFacts): boolean {
-  return probeMismatch(probe, request) === undefined;
+/**
+ * The probe half: how the request is a probe, or `undefined` when it is none. It must use a method and path the
+ * bypass allows, and then either name the address it arrived on (when `probe.localAddress` is on) or carry a valid
+ * token. The local address is checked first: it costs no hashing.
+ */
+export function probeVia(probe: ProbePolicy | undefined, request: RequestFacts): 'header' | 'localAddress' | undefined {
+  if (probe === undefined || sharedProbeMismatch(probe, request) !== undefined) return undefined;
+  if (probe.localAddress && request.connection !== undefined && localAddressMismatch(request.connection) === undefined) {
+    return 'localAddress';
+  }
+  return probe.verifyToken(request.probeToken) ? 'header' : undefined;
 }
 
-/** The first reason the request is not a valid probe, or `undefined` when it is one. */
+/** Whether the request is a probe, by either way. */
+export function isProbe(probe: ProbePolicy | undefined, request: RequestFacts): boolean {
+  return probeVia(probe, request) !== undefined;
+}
+
+/** Why the probe header would not let the request through, or `undefined` when it would. */
 export function probeMismatch(probe: ProbePolicy | undefined, request: RequestFacts): ProbeMismatch | undefined {
   if (probe === undefined) return 'bypass-off';
+  return sharedProbeMismatch(probe, request) ?? (probe.verifyToken(request.probeToken) ? undefined : 'token');
+}
+
+function sharedProbeMismatch(probe: ProbePolicy, request: RequestFacts): ProbeMismatch | undefined {
   if (request.target === undefined) return 'target';
   if (!probe.methods.has(request.method)) return 'method';
   if (probe.paths !== undefined && !probe.paths.has(request.target.path)) return 'path';
-  return probe.verifyToken(request.probeToken) ? undefined : 'token';
+  return undefined;
 }
 
-/** The state of a request that {@link isProbe} accepted. */
-export function probeState(request: RequestFacts): HealthCheckState {
-  return { probe: true, via: 'header', host: hostnameOf(request.host) };
+/** The state of a request that {@link probeVia} accepted. */
+export function probeState(request: RequestFacts, via: 'header' | 'localAddress'): HealthCheckState {
+  return { probe: true, via, host: hostnameOf(request.host) };
 }
 
 /** The allowlist half: the host check, with exempt paths as its only exception. */

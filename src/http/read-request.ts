@@ -13,7 +13,17 @@ interface RawValues {
   authority: string | undefined;
   forwardedHost: string | undefined;
   forwardedProto: string | undefined;
+  forwarded: string | undefined;
   probeToken: string | undefined;
+}
+
+/** How to read a request. */
+export interface ReadOptions {
+  /** The probe header's lowercase name, when the bypass is on. */
+  readonly probeHeader: string | undefined;
+  readonly trust: ProxyTrust;
+  /** Read the connection's local address, for local-address probes. */
+  readonly localAddress: boolean;
 }
 
 /**
@@ -21,8 +31,9 @@ interface RawValues {
  * Koa's `ctx.host`, which keeps the first entry of a comma list and reinterprets `user@host`, so it would hide an
  * invalid header. The target is `req.url` as received, parsed before anything else reads it.
  */
-export function readRequestFacts(req: NodeRequest, probeHeader: string | undefined, trust: ProxyTrust): RequestFacts {
-  const raw = readRawValues(req.rawHeaders, probeHeader);
+export function readRequestFacts(req: NodeRequest, options: ReadOptions): RequestFacts {
+  const { trust } = options;
+  const raw = readRawValues(req.rawHeaders, options.probeHeader);
   const method = req.method ?? '';
   const authority = req.httpVersionMajor >= 2 ? raw.authority : undefined;
   const { host, alsoRead } = readHost({ host: raw.host, authority, forwardedHost: raw.forwardedHost }, trust);
@@ -34,7 +45,15 @@ export function readRequestFacts(req: NodeRequest, probeHeader: string | undefin
     // Koa's ctx.protocol is "https" on a TLS socket whatever the header says, and reads the header only then.
     forwardedProto: trust.app && raw.forwardedProto !== undefined && !isEncrypted(req) ? raw.forwardedProto : undefined,
     probeToken: raw.probeToken,
+    connection: options.localAddress ? connectionFacts(req, authority || raw.host, raw) : undefined,
   };
+}
+
+/** The connection's local address, the raw Host, and whether a proxy header was sent. */
+function connectionFacts(req: NodeRequest, directHost: string | undefined, raw: RawValues): RequestFacts['connection'] {
+  const socket = req.socket as { localAddress?: string; localPort?: number } | null;
+  const local = { address: socket?.localAddress, port: socket?.localPort };
+  return { directHost, local, forwarded: raw.forwardedHost !== undefined || raw.forwarded !== undefined };
 }
 
 function isEncrypted(req: NodeRequest): boolean {
@@ -42,7 +61,7 @@ function isEncrypted(req: NodeRequest): boolean {
 }
 
 /**
- * The values of Host, `:authority`, X-Forwarded-Host, X-Forwarded-Proto and the probe header. Node keeps only the
+ * The values of Host, `:authority`, X-Forwarded-Host, X-Forwarded-Proto, Forwarded and the probe header. Node keeps only the
  * first of duplicate Host (and some other) headers; here every occurrence is joined with ", ", so a duplicate host
  * becomes a comma list, which never validates or matches.
  */
@@ -52,6 +71,7 @@ function readRawValues(rawHeaders: readonly string[], probeHeader: string | unde
     authority: undefined,
     forwardedHost: undefined,
     forwardedProto: undefined,
+    forwarded: undefined,
     probeToken: undefined,
   };
   for (let index = 0; index < rawHeaders.length; index += 2) {
@@ -73,5 +93,6 @@ function fieldFor(name: string, probeHeader: string | undefined): keyof RawValue
   if (length === 16 && name.toLowerCase() === 'x-forwarded-host') return 'forwardedHost';
   if (length === 17 && name.toLowerCase() === 'x-forwarded-proto') return 'forwardedProto';
   if (length === 10 && name === ':authority') return 'authority';
+  if (length === 9 && name.toLowerCase() === 'forwarded') return 'forwarded';
   return undefined;
 }

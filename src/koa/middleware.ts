@@ -1,14 +1,17 @@
 import type { Middleware, Next, ParameterizedContext } from 'koa';
 import { buildSettings, type Settings } from '../config/build-settings';
-import { checkHost, decide, isProbe, ordinaryState, probeState, type Decision, type RequestFacts } from '../core/decide';
+import { checkHost, decide, ordinaryState, probeState, probeVia, type Decision, type RequestFacts } from '../core/decide';
 import type { ProxyTrust } from '../core/host-sources';
 import { readRequestFacts } from '../http/read-request';
 import { REJECT_BODY } from '../http/rejection';
 import { stripHeader } from '../http/strip-header';
+import { reportDecision } from '../observe/report-decision';
+import { copyStats, createStats, type HealthCheckStats } from '../observe/stats';
 import type { HealthChecksOptions } from '../options';
 import { guardUpgrades, type GuardUpgradesOptions, type UpgradeServer } from '../upgrade/guard-upgrades';
 import { handOverTarget } from './hand-over-target';
 import { warnIfProxySettingsDiffer } from './proxy-warning';
+import { passReportOnly } from './report-only';
 
 /** The middleware `healthChecks()` returns: a Koa middleware, plus the same policy for WebSocket upgrades. */
 export interface HealthChecksMiddleware extends Middleware {
@@ -18,6 +21,11 @@ export interface HealthChecksMiddleware extends Middleware {
    * upgrades the policy allows; a refused one gets the reject status and its socket is closed.
    */
   guardUpgrades(server: UpgradeServer, options?: GuardUpgradesOptions): void;
+  /**
+   * Counts of this middleware's decisions so far, upgrades included: ordinary requests allowed, probes by what let
+   * them through, rejections by reason, and in report-only mode would-be rejections by reason. A fresh copy each call.
+   */
+  stats(): HealthCheckStats;
 }
 
 // The middlewares below return next()'s promise directly rather than being `async`: they run on every request, and
@@ -35,12 +43,14 @@ export interface HealthChecksMiddleware extends Middleware {
  */
 export function healthChecks(options?: HealthChecksOptions): HealthChecksMiddleware {
   const settings = buildSettings(options);
+  const stats = createStats();
   const middleware = function healthChecksMiddleware(ctx: ParameterizedContext, next: Next): Promise<void> {
     const request = takeRequestFacts(ctx, settings);
-    return pass(ctx, next, decide(settings.policy, request), request, settings);
+    return pass(ctx, next, decide(settings.policy, request), request, settings, stats);
   };
   return Object.assign(middleware, {
-    guardUpgrades: (server: UpgradeServer, upgradeOptions?: GuardUpgradesOptions) => guardUpgrades(server, settings, upgradeOptions),
+    guardUpgrades: (server: UpgradeServer, upgradeOptions?: GuardUpgradesOptions) => guardUpgrades(server, settings, stats, upgradeOptions),
+    stats: () => copyStats(stats),
   });
 }
 
@@ -53,7 +63,8 @@ export function probeBypass(options?: HealthChecksOptions): Middleware {
   const settings = buildSettings(options);
   return function probeBypassMiddleware(ctx: ParameterizedContext, next: Next): Promise<void> {
     const request = takeRequestFacts(ctx, settings);
-    ctx.state.healthCheck = isProbe(settings.policy.probe, request) ? probeState(request) : ordinaryState(request);
+    const via = probeVia(settings.policy.probe, request);
+    ctx.state.healthCheck = via === undefined ? ordinaryState(request) : probeState(request, via);
     return next();
   };
 }
@@ -64,20 +75,22 @@ export function probeBypass(options?: HealthChecksOptions): Middleware {
  */
 export function hostAllowlist(options?: HealthChecksOptions): Middleware {
   const settings = buildSettings(options);
+  const stats = createStats();
   return function hostAllowlistMiddleware(ctx: ParameterizedContext, next: Next): Promise<void> {
-    const request = readRequestFacts(ctx.req, undefined, proxyTrust(ctx, settings));
+    const request = readRequestFacts(ctx.req, { probeHeader: undefined, trust: proxyTrust(ctx, settings), localAddress: false });
     if (ctx.state.healthCheck?.probe === true && request.target !== undefined) {
       handOverTarget(ctx, request.target);
       return next();
     }
-    return pass(ctx, next, checkHost(settings.policy, request), request, settings);
+    return pass(ctx, next, checkHost(settings.policy, request), request, settings, stats);
   };
 }
 
 /** Reads the request, and removes the probe header from it so that nothing downstream sees a token. */
 function takeRequestFacts(ctx: ParameterizedContext, settings: Settings): RequestFacts {
-  const header = settings.policy.probe?.header;
-  const request = readRequestFacts(ctx.req, header, proxyTrust(ctx, settings));
+  const { probe } = settings.policy;
+  const header = probe?.header;
+  const request = readRequestFacts(ctx.req, { probeHeader: header, trust: proxyTrust(ctx, settings), localAddress: probe?.localAddress === true });
   if (header !== undefined && request.probeToken !== undefined) stripHeader(ctx.req, header);
   return request;
 }
@@ -96,14 +109,16 @@ function proxyTrust(ctx: ParameterizedContext, settings: Settings): ProxyTrust {
   return app ? TRUST_APP_ONLY : TRUST_NEITHER;
 }
 
-function pass(ctx: ParameterizedContext, next: Next, decision: Decision, request: RequestFacts, settings: Settings): Promise<void> {
+function pass(ctx: ParameterizedContext, next: Next, decision: Decision, request: RequestFacts, settings: Settings, stats: HealthCheckStats): Promise<void> {
+  reportDecision(stats, decision, request, settings.reportOnly, ctx.app.env);
   if (decision.allowed) {
     if (request.target !== undefined) handOverTarget(ctx, request.target);
     ctx.state.healthCheck = decision.state;
     return next();
   }
+  if (settings.reportOnly) return passReportOnly(ctx, next, decision, settings.onReject);
   ctx.status = settings.rejectStatus;
   ctx.type = 'text/plain';
   ctx.body = REJECT_BODY;
-  return Promise.resolve(settings.onReject?.(ctx, { host: decision.host, reason: decision.reason }));
+  return Promise.resolve(settings.onReject?.(ctx, { host: decision.host, reason: decision.reason, reportOnly: false }));
 }

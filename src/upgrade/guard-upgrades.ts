@@ -4,6 +4,8 @@ import { decide } from '../core/decide';
 import { readRequestFacts, type NodeRequest } from '../http/read-request';
 import { rawRejection } from '../http/rejection';
 import { stripHeader } from '../http/strip-header';
+import { reportDecision } from '../observe/report-decision';
+import type { HealthCheckStats } from '../observe/stats';
 
 /** Options of `guardUpgrades()`. */
 export interface GuardUpgradesOptions {
@@ -28,26 +30,34 @@ const GUARDED = Symbol.for('koa-allow-healthchecks.guardUpgrades');
  * or by socket.io are all covered, and `noServer` setups that call `handleUpgrade` from their own listener too.
  *
  * A refused upgrade is answered with the reject status and `Host not allowed`, and its socket is closed; no listener
- * runs, so nothing can answer 101. The probe header is removed from an allowed request before any listener sees it,
+ * runs, so nothing can answer 101. In report-only mode it goes on to the listeners. Decisions are counted in
+ * `stats` and published on the diagnostics channels, as for Koa requests. The probe header is removed from an allowed request before any listener sees it,
  * and an absolute-form target is handed over in origin-form, as for ordinary requests.
  *
  * @throws {TypeError} when `server` is not an event emitter, `options.proxy` is not a boolean, or the server is
  * already guarded.
  */
-export function guardUpgrades(server: UpgradeServer, settings: Settings, options: GuardUpgradesOptions = {}): void {
+export function guardUpgrades(server: UpgradeServer, settings: Settings, stats: HealthCheckStats, options: GuardUpgradesOptions = {}): void {
   checkArguments(server, options);
   const trusted = settings.trustProxy ?? options.proxy ?? false;
   // There is no Koa here: the listeners read the headers as they are, so the check and "the app" trust alike.
-  const trust = { validate: trusted, app: trusted };
-  const header = settings.policy.probe?.header;
+  const readOptions = {
+    probeHeader: settings.policy.probe?.header,
+    trust: { validate: trusted, app: trusted },
+    localAddress: settings.policy.probe?.localAddress === true,
+  };
+  // Koa's app.env, for upgrades that have no Koa app.
+  const environment = process.env.NODE_ENV ?? 'development';
   const emit = server.emit;
 
   function allowsUpgrade(req: NodeRequest, socket: Duplex): boolean {
-    const request = { ...readRequestFacts(req, header, trust), forwardedProto: undefined };
-    if (header !== undefined && request.probeToken !== undefined) stripHeader(req, header);
+    const request = { ...readRequestFacts(req, readOptions), forwardedProto: undefined };
+    const { probeHeader } = readOptions;
+    if (probeHeader !== undefined && request.probeToken !== undefined) stripHeader(req, probeHeader);
     const decision = decide(settings.policy, request);
-    if (decision.allowed) {
-      if (request.target?.form === 'absolute') req.url = request.target.originForm;
+    reportDecision(stats, decision, request, settings.reportOnly, environment);
+    if (decision.allowed || settings.reportOnly) {
+      if (decision.allowed && request.target?.form === 'absolute') req.url = request.target.originForm;
       return true;
     }
     socket.on('error', () => socket.destroy());

@@ -1,0 +1,44 @@
+import { channel } from 'node:diagnostics_channel';
+import type { ProbeVia, RejectReason } from '../core/decide';
+
+/** The channel a rejection (or, in report-only mode, a would-be rejection) is published on. */
+export const REJECT_CHANNEL = 'koa-allow-healthchecks:reject';
+/** The channel a request let through as a probe is published on. */
+export const PROBE_CHANNEL = 'koa-allow-healthchecks:probe';
+
+/** Published on {@link REJECT_CHANNEL}. It never carries a header value or a token. */
+export interface RejectMessage {
+  /** The normalised hostname, or `null` when the host was missing or invalid (it is then not echoed). */
+  host: string | null;
+  reason: RejectReason;
+  /** True when report-only mode let the request through. */
+  reportOnly: boolean;
+  method: string;
+  /** The request path without the query string, or `null` when the request target itself was refused. */
+  path: string | null;
+}
+
+/** Published on {@link PROBE_CHANNEL}. It never carries a header value or a token. */
+export interface ProbeMessage {
+  via: ProbeVia;
+  host: string | null;
+  method: string;
+  path: string;
+}
+
+const rejectChannel = channel(REJECT_CHANNEL);
+const probeChannel = channel(PROBE_CHANNEL);
+
+/** Publishes a rejection, building the message only when someone subscribes: otherwise it costs one boolean read. */
+export function publishReject(host: string | null, reason: RejectReason, reportOnly: boolean, method: string, path: string | undefined): void {
+  if (!rejectChannel.hasSubscribers) return;
+  const message: RejectMessage = { host, reason, reportOnly, method, path: path ?? null };
+  rejectChannel.publish(message);
+}
+
+/** Publishes a probe, building the message only when someone subscribes. */
+export function publishProbe(via: ProbeVia, host: string | null, method: string, path: string): void {
+  if (!probeChannel.hasSubscribers) return;
+  const message: ProbeMessage = { via, host, method, path };
+  probeChannel.publish(message);
+}
