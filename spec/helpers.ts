@@ -85,10 +85,10 @@ export function thrownBy(fn: () => unknown): Error {
   throw new Error('expected a throw, but nothing was thrown');
 }
 
-/** A real HTTP server for the app on 127.0.0.1, on a free port. Close it when done. */
-export async function listen(app: KoaType): Promise<{ server: Server; port: number }> {
+/** A real HTTP server for the app on a loopback address (127.0.0.1 unless given), on a free port. Close it when done. */
+export async function listen(app: KoaType, address = '127.0.0.1'): Promise<{ server: Server; port: number }> {
   const server = createServer(app.callback());
-  server.listen(0, '127.0.0.1');
+  server.listen(0, address);
   await once(server, 'listening');
   return { server, port: (server.address() as AddressInfo).port };
 }
@@ -103,8 +103,8 @@ export interface RawResponse {
  * Writes `bytes` to a fresh socket exactly as given, and reads until the server closes the connection or `timeoutMs`
  * passes. Send `Connection: close` (or HTTP/1.0) so the server closes it.
  */
-export async function sendRaw(port: number, bytes: string | Buffer, timeoutMs = 3000): Promise<RawResponse> {
-  const socket = connect(port, '127.0.0.1');
+export async function sendRaw(port: number, bytes: string | Buffer, timeoutMs = 3000, address = '127.0.0.1'): Promise<RawResponse> {
+  const socket = connect(port, address);
   await once(socket, 'connect');
   socket.setTimeout(timeoutMs, () => socket.destroy());
   socket.end(bytes);
