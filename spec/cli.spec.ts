@@ -126,6 +126,29 @@ describe('the CLI', () => {
       expect(report.problems[0]).to.include('allowedHosts is empty');
     });
 
+    it('warns about entries whose suffix is a public suffix, with exit 0, in text and in --json', async () => {
+      const config = { allowedHosts: ['example.com', '.vercel.app', '*.github.io', '.co.uk', '.localhost', '.example.org'] };
+      const cwd = makeProject({ '.healthchecksrc.json': config });
+      const text = await cli(['check', '--cwd', cwd]);
+      expect(text.code).to.equal(0);
+      expect(text.stdout).to.include('Warning: allowedHosts[1] ".vercel.app" allows every name under vercel.app, a public suffix');
+      expect(text.stdout).to.include('allowedHosts[2] "*.github.io"').and.include('allowedHosts[3] ".co.uk"');
+      expect(text.stdout).not.to.include('".localhost" allows').and.not.include('".example.org" allows');
+      const json = await cli(['check', '--cwd', cwd, '--json']);
+      expect(json.code).to.equal(0);
+      const report = JSON.parse(json.stdout) as { warnings: string[] };
+      expect(report.warnings).to.have.length(3);
+      expect(report.warnings[0]).to.include('anyone can register a name there');
+    });
+
+    it('shows local-address probes and report-only mode', async () => {
+      const cwd = makeProject({ '.healthchecksrc.json': { allowedHosts: ['example.com'], probe: { localAddress: true, paths: ['/healthz'] }, reportOnly: true } });
+      const run = await cli(['check', '--cwd', cwd]);
+      expect(run.code).to.equal(0);
+      expect(run.stdout).to.include('tokens: none (local-address probes only)').and.include('localAddress: on');
+      expect(run.stdout).to.include('reportOnly: on').and.include('Note: reportOnly is on');
+    });
+
     it('fails closed, as the middleware does, when a probe section has no token', async () => {
       const cwd = makeProject({ '.healthchecksrc.json': CONFIG });
       const run = await cli(['check', '--cwd', cwd]);
@@ -200,6 +223,37 @@ describe('the CLI', () => {
       expect(absolute.stdout).to.include('host-mismatch');
       const passes = await explain(['--host', 'example.com', '--path', 'http://EXAMPLE.com/x']);
       expect(passes.code).to.equal(0);
+    });
+
+    it('simulates a local-address probe with --local-address, and says why one is not', async () => {
+      const cwd = makeProject({ '.healthchecksrc.json': { allowedHosts: ['example.com'], probe: { localAddress: true, paths: ['/healthz'] } } });
+      const run = (...args: string[]) => cli(['explain', '--cwd', cwd, '--path', '/healthz', ...args]);
+      const hit = await run('--host', '10.0.3.17:8000', '--local-address', '10.0.3.17:8000');
+      expect(hit.code).to.equal(0);
+      expect(hit.stdout).to.include('local-address probe: yes').and.include('"via":"localAddress"');
+      const ipv6 = await run('--host', '[fd00::5]', '--local-address', '[fd00::5]:8000');
+      expect(ipv6.code).to.equal(0);
+      for (const [args, why] of [
+        [['--host', '10.0.3.17:8000', '--local-address', '10.0.3.18:8000'], 'another address'],
+        [['--host', '10.0.3.17:8001', '--local-address', '10.0.3.17:8000'], 'another port'],
+        [['--host', 'app.internal:8000', '--local-address', '10.0.3.17:8000'], 'not an IP address'],
+        [['--host', '10.0.3.17:8000', '--local-address', '10.0.3.17:8000', '--forwarded-host', 'example.com'], 'a proxy is in the way'],
+        [['--host', '10.0.3.17:8000', '--local-address', '10.0.3.17:8000', '--method', 'POST'], 'its method is not in probe.methods'],
+      ] as const) {
+        const miss = await run(...args);
+        expect(miss.code, why).to.equal(1);
+        expect(miss.stdout, why).to.include(`local-address probe: no: `).and.include(why);
+      }
+      const bad = await run('--host', 'x', '--local-address', '10.0.3.17');
+      expect(bad.code).to.equal(2);
+      expect(bad.stderr).to.include('--local-address must be an IP address and a port');
+    });
+
+    it('says when report-only mode lets a rejection through', async () => {
+      const cwd = makeProject({ '.healthchecksrc.json': { allowedHosts: ['example.com'], reportOnly: true } });
+      const run = await cli(['explain', '--cwd', cwd, '--host', 'evil.example']);
+      expect(run.code).to.equal(1);
+      expect(run.stdout).to.include('REJECT (400), but reportOnly is on: it goes on to the app, flagged');
     });
 
     it('explains an exempt path', async () => {

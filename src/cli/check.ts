@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { adviceFor, formatConfig, redactConfig } from './describe-config';
+import { publicSuffixWarnings } from './public-suffix-warnings';
 import { CONFIG_OPTIONS, loadForCli } from './load-for-cli';
 import { PROGRAM, type CommandResult } from './usage';
 
@@ -14,6 +15,9 @@ Options:
   --json         print one JSON object instead of text
   --help         show this help
 
+It warns about a .suffix or *.suffix entry whose suffix is on the Public Suffix List (".vercel.app",
+".github.io", ".co.uk"): anyone can register names under it. Warnings do not change the exit code.
+
 Exit codes: 0 valid, 1 invalid, 2 bad command line.`;
 
 export function runCheck(args: string[], env: NodeJS.ProcessEnv): CommandResult {
@@ -24,9 +28,11 @@ export function runCheck(args: string[], env: NodeJS.ProcessEnv): CommandResult 
   const { resolved } = loaded;
   const config = redactConfig(resolved);
   const advice = adviceFor(resolved);
+  const warnings = publicSuffixWarnings(resolved.allowedHosts);
   if (values.json) {
-    return { stdout: JSON.stringify({ valid: true, filepath: resolved.filepath ?? null, config, advice }, null, 2), exitCode: 0 };
+    const report = { valid: true, filepath: resolved.filepath ?? null, config, warnings, advice };
+    return { stdout: JSON.stringify(report, null, 2), exitCode: 0 };
   }
-  const notes = advice.map((line) => `Note: ${line}`);
-  return { stdout: [formatConfig(resolved.filepath, config), ...notes, 'The configuration is valid.'].join('\n'), exitCode: 0 };
+  const lines = [...warnings.map((line) => `Warning: ${line}`), ...advice.map((line) => `Note: ${line}`)];
+  return { stdout: [formatConfig(resolved.filepath, config), ...lines, 'The configuration is valid.'].join('\n'), exitCode: 0 };
 }

@@ -15,10 +15,12 @@ export interface RedactedConfig {
         valueEnv: string;
         paths: readonly string[] | null;
         methods: readonly string[];
+        localAddress: boolean;
       };
   exemptPaths: readonly string[];
   trustProxy: boolean | 'app.proxy';
   rejectStatus: number;
+  reportOnly: boolean;
 }
 
 const REDACTED = '[redacted]';
@@ -40,10 +42,12 @@ export function redactConfig(resolved: ResolvedConfig): RedactedConfig {
             valueEnv: probe.valueEnv,
             paths: probe.paths ?? null,
             methods: probe.methods,
+            localAddress: probe.localAddress,
           },
     exemptPaths: resolved.exemptPaths,
     trustProxy: resolved.trustProxy ?? 'app.proxy',
     rejectStatus: resolved.rejectStatus,
+    reportOnly: resolved.reportOnly,
   };
 }
 
@@ -56,6 +60,9 @@ export function adviceFor(resolved: ResolvedConfig): string[] {
   if (resolved.allowedHosts.includes('*')) advice.push('allowedHosts contains "*", which turns the host check off.');
   if (resolved.probe !== undefined && resolved.probe.paths === undefined) {
     advice.push('probe.paths is not set: a request with the token can reach every route. List your health endpoints.');
+  }
+  if (resolved.reportOnly) {
+    advice.push('reportOnly is on: nothing is rejected yet. Watch wouldReject in stats() or on the diagnostics channel, fix allowedHosts, then enforce.');
   }
   if (resolved.probe?.tokenSource === 'config file') {
     advice.push('The probe token is in the config file. Prefer the environment variable, to keep it out of source control.');
@@ -70,7 +77,9 @@ export function formatConfig(filepath: string | undefined, config: RedactedConfi
   if (config.probe.enabled) {
     lines.push('probe: on');
     lines.push(`  header: ${config.probe.header}`);
-    lines.push(`  tokens: ${config.probe.tokens} (${config.probe.tokenCount}, from the ${config.probe.tokenSource})`);
+    const { tokenCount, tokenSource } = config.probe;
+    lines.push(tokenCount === 0 ? '  tokens: none (local-address probes only)' : `  tokens: ${config.probe.tokens} (${tokenCount}, from the ${tokenSource})`);
+    lines.push(`  localAddress: ${config.probe.localAddress ? 'on (a request whose Host is the address it arrived on is a probe)' : 'off'}`);
     lines.push(`  paths: ${config.probe.paths === null ? 'any path' : config.probe.paths.join(', ')}`);
     lines.push(`  methods: ${config.probe.methods.join(', ')}`);
   } else {
@@ -79,5 +88,6 @@ export function formatConfig(filepath: string | undefined, config: RedactedConfi
   lines.push(`exemptPaths: ${config.exemptPaths.length === 0 ? 'none' : config.exemptPaths.join(', ')}`);
   lines.push(`trustProxy: ${config.trustProxy === 'app.proxy' ? "follows the Koa app's proxy setting" : String(config.trustProxy)}`);
   lines.push(`rejectStatus: ${config.rejectStatus}`);
+  if (config.reportOnly) lines.push('reportOnly: on (requests that would be rejected go on to the app, flagged)');
   return lines.join('\n');
 }

@@ -1,12 +1,24 @@
 import { parseArgs } from 'node:util';
-import { decide, probeMismatch, type Decision, type ProbeMismatch, type RejectReason, type RequestFacts } from '../core/decide';
+import {
+  decide,
+  probeMismatch,
+  sharedProbeMismatch,
+  type Decision,
+  type Policy,
+  type ProbeMismatch,
+  type RejectReason,
+  type RequestFacts,
+} from '../core/decide';
 import { readHost } from '../core/host-sources';
+import { localAddressMismatch, type LocalAddressMismatch } from '../core/local-address';
+import { parseHostHeader } from '../core/parse-host';
 import { parseRequestTarget } from '../core/request-target';
 import { CONFIG_OPTIONS, loadForCli } from './load-for-cli';
 import { PROGRAM, UsageError, type CommandResult } from './usage';
 
 const EXPLAIN_HELP = `Usage: ${PROGRAM} explain [--host H] [--path P] [--method M] [--probe-header-env VAR]
-                     [--forwarded-host H] [--trust-proxy] [--config FILE] [--cwd DIR] [--json]
+                     [--forwarded-host H] [--trust-proxy] [--local-address IP:PORT]
+                     [--config FILE] [--cwd DIR] [--json]
 
 Says whether healthChecks() would let a request through, which rule decided it, and what
 ctx.state.healthCheck would hold. It loads the configuration as the middleware does and runs the
@@ -23,6 +35,8 @@ Options:
                           the process list keep it: prefer --probe-header-env
   --forwarded-host H      the X-Forwarded-Host header
   --trust-proxy           behave as an app with app.proxy = true
+  --local-address IP:PORT the address and port the connection arrives on, to test a local-address
+                          probe (probe.localAddress), such as 10.0.3.17:8000 or [fd00::5]:8000
   --config FILE        load this config file instead of searching
   --cwd DIR            where the config search starts
   --json               print one JSON object instead of text
@@ -51,10 +65,12 @@ export function runExplain(args: string[], env: NodeJS.ProcessEnv): CommandResul
       'probe-header-env': { type: 'string' },
       'forwarded-host': { type: 'string' },
       'trust-proxy': { type: 'boolean', default: false },
+      'local-address': { type: 'string' },
     },
   });
   if (values.help) return { stdout: EXPLAIN_HELP, exitCode: 0 };
   const probeToken = probeTokenFrom(values, env);
+  const local = localAddressFrom(values['local-address']);
 
   const loaded = loadForCli(values, env);
   if ('failure' in loaded) return loaded.failure;
@@ -68,14 +84,17 @@ export function runExplain(args: string[], env: NodeJS.ProcessEnv): CommandResul
     target: parseRequestTarget(values.path, method),
     ...readHost({ host: values.host, forwardedHost: values['forwarded-host'] }, trust),
     probeToken,
+    connection: local === undefined ? undefined : { directHost: values.host, local, forwarded: values['forwarded-host'] !== undefined },
   };
   const decision = decide(policy, request);
   const mismatch = probeToken === undefined ? undefined : probeMismatch(policy.probe, request);
   const report = {
     allowed: decision.allowed,
     status: decision.allowed ? null : resolved.rejectStatus,
+    reportOnly: resolved.reportOnly,
     decidedBy: decidedBy(decision),
     probeHeader: probeToken === undefined ? 'not sent' : mismatch === undefined ? 'valid' : `ignored: ${MISMATCH_WORDS[mismatch]}`,
+    localAddressProbe: local === undefined ? 'not tested' : localAddressVerdict(policy, request),
     validatedHost: trust.validate && values['forwarded-host'] ? 'X-Forwarded-Host' : 'Host',
     state: decision.allowed ? decision.state : null,
     config: resolved.filepath ?? null,
@@ -100,6 +119,34 @@ function probeTokenFrom(values: { 'probe-header'?: string; 'probe-header-env'?: 
   return token;
 }
 
+/** Parses --local-address: an IP address with a port, IPv6 in brackets. */
+function localAddressFrom(text: string | undefined): { address: string; port: number } | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseHostHeader(text);
+  if (parsed?.address === undefined || parsed.port === undefined) {
+    throw new UsageError('--local-address must be an IP address and a port, such as 10.0.3.17:8000 or [fd00::5]:8000');
+  }
+  return { address: parsed.address, port: parsed.port };
+}
+
+const LOCAL_ADDRESS_WORDS: Record<LocalAddressMismatch, string> = {
+  'no-connection': 'there is no connection to compare with',
+  forwarded: 'it carries X-Forwarded-Host, so a proxy is in the way',
+  'host-not-an-address': 'its Host is not an IP address',
+  'other-address': 'its Host names another address than the one the connection arrived on',
+  'other-port': 'its Host names another port than the one the connection arrived on',
+};
+
+/** Whether the request would be a local-address probe, and if not, why. */
+function localAddressVerdict(policy: Policy, request: RequestFacts): string {
+  const { probe } = policy;
+  if (probe === undefined || !probe.localAddress) return 'no: probe.localAddress is off';
+  const outOfScope = sharedProbeMismatch(probe, request);
+  if (outOfScope !== undefined) return `no: ${MISMATCH_WORDS[outOfScope]}`;
+  const mismatch = request.connection === undefined ? 'no-connection' : localAddressMismatch(request.connection);
+  return mismatch === undefined ? 'yes' : `no: ${LOCAL_ADDRESS_WORDS[mismatch]}`;
+}
+
 const REASON_WORDS: Record<Exclude<RejectReason, 'host-not-allowed'>, string> = {
   'missing-host': 'the request has no host to check',
   'invalid-host': 'the host is not one valid host name or IP literal with an optional port',
@@ -114,16 +161,37 @@ function decidedBy(decision: Decision): string {
     return `${decision.reason}: ${REASON_WORDS[decision.reason]}`;
   }
   if (decision.state.via === 'header') return 'the probe header: a valid token, on a method and path the bypass allows';
+  if (decision.state.via === 'localAddress') {
+    return 'probe.localAddress: the Host is the address and port the connection arrived on, on a method and path the bypass allows';
+  }
   if (decision.state.via === 'exemptPath') return 'exemptPaths: a GET or HEAD of an exempt path';
   return `allowedHosts entry ${JSON.stringify(decision.rule)}`;
 }
 
-function formatReport(target: string, request: RequestFacts, report: { allowed: boolean; status: number | null; decidedBy: string; probeHeader: string; validatedHost: string; state: object | null; config: string | null }): string {
-  const verdict = report.allowed ? 'PASS' : `REJECT (${report.status})`;
+interface Report {
+  allowed: boolean;
+  status: number | null;
+  reportOnly: boolean;
+  decidedBy: string;
+  probeHeader: string;
+  localAddressProbe: string;
+  validatedHost: string;
+  state: object | null;
+  config: string | null;
+}
+
+function formatReport(target: string, request: RequestFacts, report: Report): string {
+  const verdict = report.allowed ? 'PASS' : `REJECT (${report.status})${report.reportOnly ? ', but reportOnly is on: it goes on to the app, flagged' : ''}`;
   const host = request.host === undefined ? 'no host' : `host ${JSON.stringify(request.host)} (from ${report.validatedHost})`;
   const lines = [`${verdict}: ${request.method} ${target} with ${host}`, `  decided by: ${report.decidedBy}`];
   lines.push(`  probe header: ${report.probeHeader}`);
-  lines.push(`  ctx.state.healthCheck: ${report.state === null ? 'not set (next() is not called)' : JSON.stringify(report.state)}`);
+  if (report.localAddressProbe !== 'not tested') lines.push(`  local-address probe: ${report.localAddressProbe}`);
+  lines.push(`  ctx.state.healthCheck: ${stateWords(report)}`);
   lines.push(`  config file: ${report.config ?? 'none'}`);
   return lines.join('\n');
+}
+
+function stateWords(report: Report): string {
+  if (report.state !== null) return JSON.stringify(report.state);
+  return report.reportOnly ? 'set with wouldReject (report-only)' : 'not set (next() is not called)';
 }

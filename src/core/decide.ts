@@ -127,7 +127,8 @@ export function probeMismatch(probe: ProbePolicy | undefined, request: RequestFa
   return sharedProbeMismatch(probe, request) ?? (probe.verifyToken(request.probeToken) ? undefined : 'token');
 }
 
-function sharedProbeMismatch(probe: ProbePolicy, request: RequestFacts): ProbeMismatch | undefined {
+/** Why the request is outside the bypass's scope (its target, method or path), whichever way it might be a probe. */
+export function sharedProbeMismatch(probe: ProbePolicy, request: RequestFacts): ProbeMismatch | undefined {
   if (request.target === undefined) return 'target';
   if (!probe.methods.has(request.method)) return 'method';
   if (probe.paths !== undefined && !probe.paths.has(request.target.path)) return 'path';
