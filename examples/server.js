@@ -67,10 +67,11 @@ process.on('SIGTERM', () => {
 });
 
 function printWelcome(actualPort) {
-  const base = `http://127.0.0.1:${actualPort}`;
+  const address = host.includes(':') ? `[${host}]` : host;
+  const base = `http://${address}:${actualPort}`;
   // The token is printed only when it is the public demo token; a real one stays in the environment.
   const token = usesDemoToken ? DEMO_TOKEN : `$${TOKEN_VARIABLE}`;
-  console.log(`koa-allow-healthchecks demo listening on http://${host}:${actualPort}`);
+  console.log(`koa-allow-healthchecks demo listening on ${base}`);
   if (usesDemoToken) console.log(`${TOKEN_VARIABLE} is unset, so the demo uses its public token "${DEMO_TOKEN}".`);
   console.log(`
 Try:

@@ -8,6 +8,8 @@ const ROOT = join(__dirname, '..');
 export interface Demo {
   readonly child: ChildProcess;
   readonly port: number;
+  /** The address it listens on, as it appears in a URL: `127.0.0.1`, `127.0.0.7`, `[::1]`. */
+  readonly address: string;
   readonly base: string;
   output(): string;
   stop(): Promise<void>;
@@ -29,8 +31,10 @@ export function startDemo(env: Record<string, string> = {}): Promise<Demo> {
   return new Promise((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
-      if (port !== undefined) resolve({ child, port: Number(port), base: `http://127.0.0.1:${port}`, output: () => output, stop });
+      const listening = /listening on (http:\/\/(\S+):(\d+))/.exec(output);
+      if (listening !== null) {
+        resolve({ child, port: Number(listening[3]), base: listening[1] as string, address: listening[2] as string, output: () => output, stop });
+      }
     });
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('exit', (code) => reject(new Error(`demo exited with ${code}: ${output}`)));

@@ -60,6 +60,37 @@ describe('recipes', () => {
       });
     }
 
+    describe('with no secret: local-address probes', () => {
+      const [localDeployment] = yamlDocuments('kubernetes', 'deployment.local-address.yaml') as any[];
+      const localContainer = localDeployment.spec.template.spec.containers[0];
+      const config = recipe('kubernetes', '.healthchecksrc.local-address.json');
+
+      it('is valid against the Kubernetes API schema, and its probes send no header', async () => {
+        const { Deployment } = await import('kubernetes-models/apps/v1');
+        new Deployment(localDeployment).validate();
+        for (const name of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+          expect(localContainer[name].httpGet.httpHeaders, name).to.equal(undefined);
+          expect(localContainer[name].httpGet.port, name).to.equal(localContainer.ports[0].containerPort);
+        }
+        expect(localContainer.env.map((entry: any) => entry.name)).not.to.include('HEALTH_CHECK_HEADER_VALUE');
+      });
+
+      it("passes the kubelet's probes, sent to the pod's own address and naming it, and nothing near them", async () => {
+        // The demo listens on its own loopback address, as a pod does on its IP; the kubelet names that address.
+        demo = await startDemo({ HEALTHCHECKS_CONFIG: config, HOST: '127.0.0.7' });
+        const kubelet = (host: string) => ({ Host: host, 'User-Agent': 'kube-probe/1.31', Accept: '*/*' });
+        const self = `${demo.address}:${demo.port}`;
+        for (const name of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+          const response = await get(`${demo.base}${localContainer[name].httpGet.path}`, kubelet(self));
+          expect(response.status, name).to.equal(200);
+          expect(JSON.parse(response.body).healthCheck, name).to.deep.equal({ probe: true, via: 'localAddress', host: '127.0.0.7' });
+        }
+        expect((await get(`${demo.base}/health-check/`, kubelet(`127.0.0.8:${demo.port}`))).status).to.equal(400);
+        expect((await get(`${demo.base}/`, kubelet(self))).status).to.equal(400);
+        expect((await get(`${demo.base}/health-check/`, { ...kubelet(self), 'X-Forwarded-Host': self })).status).to.equal(400);
+      });
+    });
+
     it('serves the public host and refuses others', async () => {
       demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('kubernetes', '.healthchecksrc.json'), HEALTH_CHECK_HEADER_VALUE: token });
       expect((await get(`${demo.base}/`, { Host: 'www.shop.example.com' })).status).to.equal(200);
@@ -82,6 +113,18 @@ describe('recipes', () => {
         expect((await get(`${demo.base}/`, { Host: 'evil.example' })).status).to.equal(400);
       });
     }
+
+    it("local-address: the ALB's health check, sent to the target's own address and naming it, gets the matcher's code", async () => {
+      // The demo listens on its own loopback address, as a target does on its private IP.
+      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', 'healthchecksrc.local-address.json'), HOST: '127.0.0.7' });
+      const check = { Host: `${demo.address}:${demo.port}`, 'User-Agent': 'ELB-HealthChecker/2.0' };
+      const response = await get(`${demo.base}${group.HealthCheckPath}`, check);
+      expect(String(response.status)).to.equal(group.Matcher.HttpCode);
+      expect(JSON.parse(response.body).healthCheck.via).to.equal('localAddress');
+      expect((await get(`${demo.base}/`, check)).status).to.equal(400);
+      expect((await get(`${demo.base}${group.HealthCheckPath}`, { ...check, Host: `10.0.12.35:${demo.port}` })).status).to.equal(400);
+      expect((await get(`${demo.base}/`, { Host: 'api.example.com' })).status).to.equal(200);
+    });
 
     it('exempt-path opens only the health path; vpc-cidr opens private IPs on every path, as its README says', async () => {
       demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', 'healthchecksrc.exempt-path.json') });
@@ -107,6 +150,18 @@ describe('recipes', () => {
       const response = await get(`${demo.base}${check.requestPath}`, { Host: check.host, 'User-Agent': 'GoogleHC/1.0' });
       expect(response.status).to.equal(200);
       expect((await get(`${demo.base}${check.requestPath}`, { Host: '10.128.0.7:8000', 'User-Agent': 'GoogleHC/1.0' })).status).to.equal(400);
+    });
+
+    it("local-address: with host empty, the prober's request to the backend's own address passes, and nothing near it", async () => {
+      const [localCheck] = yamlDocuments('gcp', 'health-check.local-address.yaml') as any[];
+      const probe = localCheck.spec.httpHealthCheck;
+      expect(probe.host).to.equal(undefined);
+      expect(probe.port).to.equal(check.port);
+      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('gcp', 'healthchecksrc.local-address.json'), HOST: '127.0.0.7' });
+      const prober = { Host: `${demo.address}:${demo.port}`, 'User-Agent': 'GoogleHC/1.0' };
+      expect((await get(`${demo.base}${probe.requestPath}`, prober)).status).to.equal(200);
+      expect((await get(`${demo.base}/`, prober)).status).to.equal(400);
+      expect((await get(`${demo.base}${probe.requestPath}`, { ...prober, Host: `127.0.0.8:${demo.port}` })).status).to.equal(400);
     });
 
     it('exempt path: the prober\'s request passes whatever address it uses as Host', async () => {
