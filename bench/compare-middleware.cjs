@@ -4,6 +4,7 @@
 //
 //   git worktree add /tmp/before <commit> && (cd /tmp/before && npm ci && npm run build)
 //   npm run build && node bench/compare-middleware.cjs /tmp/before .
+//   node bench/compare-middleware.cjs /tmp/before . --subscribe    (with a subscriber on the diagnostics channels)
 //
 // Each build's middleware runs on real Koa contexts built from real IncomingMessage objects; the runs are
 // interleaved and the fastest of nine is kept for each.
@@ -12,7 +13,14 @@ const { Socket } = require('node:net');
 const path = require('node:path');
 const Koa = require('koa');
 
-const [before, after] = process.argv.slice(2).map((root) => path.resolve(root));
+const args = process.argv.slice(2);
+const [before, after] = args.filter((arg) => !arg.startsWith('--')).map((root) => path.resolve(root));
+if (args.includes('--subscribe')) {
+  // What a log shipper would do: read each message's fields.
+  let seen = 0;
+  const read = (message) => (seen += String(message.host).length);
+  for (const name of ['koa-allow-healthchecks:reject', 'koa-allow-healthchecks:probe']) require('node:diagnostics_channel').subscribe(name, read);
+}
 if (before === undefined || after === undefined) {
   console.error('usage: node bench/compare-middleware.cjs <build directory before> <build directory after>');
   process.exit(2);
@@ -27,12 +35,13 @@ function middlewareOf(root) {
   return healthChecks({ configFile: false, allowedHosts: ['example.com', '.example.org', '10.0.0.0/8'], probe: { value: 'bench-token' } });
 }
 
-function contexts(host) {
+function contexts(host, extraHeaders) {
   return Array.from({ length: 1000 }, () => {
     const req = new http.IncomingMessage(new Socket());
     Object.assign(req, { method: 'GET', url: '/password-reset?x=1', httpVersionMajor: 1 });
-    req.rawHeaders = ['Host', host, 'User-Agent', 'curl/8.5.0', 'Accept', '*/*'];
+    req.rawHeaders = ['Host', host, 'User-Agent', 'curl/8.5.0', 'Accept', '*/*', ...extraHeaders];
     req.headers = { host, 'user-agent': 'curl/8.5.0', accept: '*/*' };
+    for (let index = 0; index < extraHeaders.length; index += 2) req.headers[extraHeaders[index].toLowerCase()] = extraHeaders[index + 1];
     return app.createContext(req, new http.ServerResponse(req));
   });
 }
@@ -49,8 +58,14 @@ function nsPerCall(middleware, pool) {
 
 const builds = { before: middlewareOf(before), after: middlewareOf(after) };
 console.log('| request | before | after | difference |\n|---|---|---|---|');
-for (const [name, host] of [['allowed name', 'example.com'], ['allowed .suffix with a port', 'www.example.org:8443'], ['rejected', 'evil.example']]) {
-  const pool = contexts(host);
+const REQUESTS = [
+  ['allowed name', 'example.com', []],
+  ['allowed .suffix with a port', 'www.example.org:8443', []],
+  ['rejected', 'evil.example', []],
+  ['probe', '10.99.0.1:8000', ['X-Health', 'bench-token']],
+];
+for (const [name, host, extraHeaders] of REQUESTS) {
+  const pool = contexts(host, extraHeaders);
   const best = { before: Infinity, after: Infinity };
   for (let round = 0; round < 9; round += 1) {
     for (const build of ['before', 'after']) best[build] = Math.min(best[build], nsPerCall(builds[build], pool));

@@ -86,6 +86,14 @@ export function verdicts({ throughput, micro, startup }) {
   const startupRatio = withPackage.wallMs / koa.wallMs;
   out.push({ target: `startup ≤ ${TARGETS.startupRatio} × require('koa')`, value: `${startupRatio.toFixed(2)} × (${withPackage.wallMs} ms vs ${koa.wallMs} ms)`, met: startupRatio <= TARGETS.startupRatio });
 
+  for (const request of ['probe', 'rejected']) {
+    const without = throughput.find((row) => row.kind === 'healthchecks' && row.size === 10_000 && row.request === request);
+    const withSubscriber = throughput.find((row) => row.kind === 'healthchecks-subscribed' && row.request === request);
+    if (without === undefined || withSubscriber === undefined) continue;
+    const ratio = withSubscriber.rps / without.rps;
+    out.push({ target: `${request} requests with a diagnostics-channel subscriber, × without one (information)`, value: `${ratio.toFixed(3)} ×`, met: true });
+  }
+
   const over = ours.filter((row) => row.size === 10_000 && row.ns >= TARGETS.aimNs);
   out.push({ target: `aim: under ${TARGETS.aimNs} ns/op at 10,000 entries`, value: over.length === 0 ? 'every case' : `all but ${over.map((row) => `${row.case} (${ns(row.ns)})`).join(', ')}`, met: over.length === 0, aim: true });
   return out;

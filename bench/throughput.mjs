@@ -24,11 +24,17 @@ function scenarios(sizes) {
   for (const size of sizes) {
     for (const request of ['allowed', 'probe', 'rejected']) list.push([`healthChecks(), ${size.toLocaleString('en')} ${size === 1 ? 'entry' : 'entries'}, ${request}`, 'healthchecks', size, request]);
   }
+  // The same server with a subscriber on both diagnostics channels: only probes and rejections publish.
+  const largest = Math.max(...sizes);
+  for (const request of ['probe', 'rejected']) {
+    list.push([`healthChecks(), ${largest.toLocaleString('en')} entries, ${request}, channel subscriber`, 'healthchecks-subscribed', largest, request]);
+  }
   return list;
 }
 
 async function startServer(kind, size) {
-  const env = { ...process.env, BENCH_TOKEN: TOKEN };
+  // Production, as deployed: no development warnings.
+  const env = { ...process.env, BENCH_TOKEN: TOKEN, NODE_ENV: 'production' };
   const child = fork(SERVER, [kind, String(size)], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const [{ port }] = await once(child, 'message');
   return { child, port };
