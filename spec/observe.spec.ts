@@ -206,6 +206,7 @@ describe('stats()', () => {
         'invalid-target': 1,
         'host-mismatch': 0,
         'invalid-forwarded-proto': 0,
+        'resolver-unavailable': 0,
       },
       wouldReject: {
         'missing-host': 0,
@@ -214,7 +215,9 @@ describe('stats()', () => {
         'invalid-target': 0,
         'host-mismatch': 0,
         'invalid-forwarded-proto': 0,
+        'resolver-unavailable': 0,
       },
+      resolver: { calls: 0, hits: 0, cacheSize: 0, inFlight: 0, failures: 0 },
     });
   });
 

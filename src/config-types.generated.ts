@@ -63,4 +63,8 @@ export interface HealthChecksConfig {
    * Report-only mode, for rolling out: a request the allowlist would reject goes on to the app, with ctx.state.healthCheck.wouldReject set to the reason, and is reported to onReject, the diagnostics channel and the counters.
    */
   reportOnly?: boolean;
+  /**
+   * Reload when this config file changes, debounced. A file that fails to load keeps the last good policy and is reported as a warning (KOA_ALLOW_HEALTHCHECKS_RELOAD_FAILED) and on the koa-allow-healthchecks:reload diagnostics channel. The watcher never keeps the process alive.
+   */
+  watch?: boolean;
 }

@@ -16,7 +16,7 @@ export interface RejectInfo {
 
 /**
  * Options of `healthChecks()`, `probeBypass()` and `hostAllowlist()`: the config file's keys, which override the
- * file's values, plus three that only code can set.
+ * file's values, plus those that only code can set.
  */
 export interface HealthChecksOptions extends Omit<HealthChecksConfig, '$schema'> {
   /** Where the config file search starts. Default: `process.cwd()`. */
@@ -29,4 +29,17 @@ export interface HealthChecksOptions extends Omit<HealthChecksConfig, '$schema'>
    * on the response is put back.
    */
   onReject?: (ctx: ParameterizedContext, info: RejectInfo) => void | Promise<void>;
+  /**
+   * Asked about a valid host name that `allowedHosts` does not match, such as a tenant's own domain: return (or
+   * resolve to) `true` to allow it. It receives the hostname lowercase, with no port and no trailing dot; IP literals
+   * are never asked about. Answers are cached (`resolveCache`); a call that throws, rejects or outlasts
+   * `resolveTimeout` answers the request 503 (`resolver-unavailable`) and is not cached.
+   */
+  resolveHost?: (hostname: string) => boolean | Promise<boolean>;
+  /** The cache of `resolveHost` answers: at most `max` names, kept `ttl` ms when allowed, `negativeTtl` ms when not. Default: `{ max: 10000, ttl: 60000, negativeTtl: 5000 }`. */
+  resolveCache?: { max?: number; ttl?: number; negativeTtl?: number };
+  /** At most this many `resolveHost` calls run at once; a request for another uncached name beyond it gets 503 at once. Default: 32. */
+  resolveConcurrency?: number;
+  /** Milliseconds a `resolveHost` call may take before the request gets 503. Default: 1000. */
+  resolveTimeout?: number;
 }

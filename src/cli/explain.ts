@@ -153,6 +153,7 @@ const REASON_WORDS: Record<Exclude<RejectReason, 'host-not-allowed'>, string> = 
   'invalid-target': 'the request target is not a path, an http(s) URL naming the host, or * for OPTIONS',
   'host-mismatch': 'the host is allowed, but the app would read another host (X-Forwarded-Host, or the target URL)',
   'invalid-forwarded-proto': 'X-Forwarded-Proto is neither http nor https, and the app builds URLs from it',
+  'resolver-unavailable': 'resolveHost did not answer in time (explain does not call it)',
 };
 
 function decidedBy(decision: Decision): string {

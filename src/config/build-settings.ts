@@ -2,6 +2,7 @@ import { compileHostPatterns } from '../core/host-matcher';
 import type { Policy, ProbePolicy } from '../core/decide';
 import { compileTokenVerifier } from '../core/probe-token';
 import type { HealthChecksOptions } from '../options';
+import type { ResolverOptions } from './resolver-options';
 import { DEFAULT_ALLOWED_HOSTS, resolveConfig, type ResolvedConfig, type ResolvedProbe } from './resolve-config';
 
 /** Everything the middleware needs, resolved and compiled once at startup. */
@@ -12,6 +13,11 @@ export interface Settings {
   readonly rejectStatus: number;
   readonly reportOnly: boolean;
   readonly onReject: HealthChecksOptions['onReject'];
+  /** `resolveHost` and its limits, or `undefined`; the live policy turns them into a resolver with its cache. */
+  readonly resolverOptions: ResolverOptions | undefined;
+  /** The config file this came from, and whether to watch it. */
+  readonly filepath: string | undefined;
+  readonly watch: boolean;
 }
 
 let warnedAboutDefaultHosts = false;
@@ -39,6 +45,9 @@ export function compileSettings(resolved: ResolvedConfig): Settings {
     rejectStatus: resolved.rejectStatus,
     reportOnly: resolved.reportOnly,
     onReject: resolved.onReject,
+    resolverOptions: resolved.resolver,
+    filepath: resolved.filepath,
+    watch: resolved.watch,
   };
 }
 

@@ -1,14 +1,24 @@
 import { HealthChecksConfigError, OPTIONS_SOURCE } from '../errors';
 import type { HealthChecksOptions } from '../options';
+import { checkResolverOptions, type ResolverOptions } from './resolver-options';
 
 /** Options that only code can set; they are not part of the config file's schema. */
-export const PROGRAMMATIC_KEYS: readonly string[] = ['cwd', 'configFile', 'onReject'];
+export const PROGRAMMATIC_KEYS: readonly string[] = [
+  'cwd',
+  'configFile',
+  'onReject',
+  'resolveHost',
+  'resolveCache',
+  'resolveConcurrency',
+  'resolveTimeout',
+];
 
 /** The programmatic options split from the config keys, which go through the schema like a file's content. */
 export interface SplitOptions {
   readonly cwd: string | undefined;
   readonly configFile: string | false | undefined;
   readonly onReject: HealthChecksOptions['onReject'];
+  readonly resolver: ResolverOptions | undefined;
   readonly config: unknown;
 }
 
@@ -21,8 +31,8 @@ export function checkProgrammaticOptions(options: unknown): SplitOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new HealthChecksConfigError(OPTIONS_SOURCE, ['The options must be an object, such as { allowedHosts: [...] }.']);
   }
-  const { cwd, configFile, onReject, ...config } = options as Record<string, unknown>;
-  const problems: string[] = [];
+  const { cwd, configFile, onReject, resolveHost, resolveCache, resolveConcurrency, resolveTimeout, ...config } = options as Record<string, unknown>;
+  const { resolver, problems } = checkResolverOptions({ resolveHost, resolveCache, resolveConcurrency, resolveTimeout });
   if (cwd !== undefined && (typeof cwd !== 'string' || cwd === '')) {
     problems.push('cwd must be a directory path, as a non-empty string.');
   }
@@ -37,6 +47,7 @@ export function checkProgrammaticOptions(options: unknown): SplitOptions {
     cwd: cwd as string | undefined,
     configFile: configFile as string | false | undefined,
     onReject: onReject as HealthChecksOptions['onReject'],
+    resolver,
     config,
   };
 }

@@ -7,6 +7,7 @@ import { loadConfig } from './load-config';
 import { mergeConfig, withoutUndefined } from './merge-config';
 import { resolveTokens, type TokenSource } from './probe-tokens';
 import { checkProgrammaticOptions, PROGRAMMATIC_KEYS } from './programmatic-options';
+import type { ResolverOptions } from './resolver-options';
 
 /** Django's development defaults for ALLOWED_HOSTS. */
 export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['.localhost', '127.0.0.1', '[::1]'];
@@ -17,6 +18,7 @@ const DEFAULTS = {
   exemptPaths: [],
   rejectStatus: 400,
   reportOnly: false,
+  watch: false,
 } satisfies HealthChecksConfig;
 
 const DEFAULT_HOST_PATTERNS: readonly HostPattern[] = parseAllowedHosts(DEFAULT_ALLOWED_HOSTS).patterns;
@@ -49,7 +51,11 @@ export interface ResolvedConfig {
   readonly rejectStatus: number;
   /** Report-only mode: would-be rejections go on to the app, flagged. */
   readonly reportOnly: boolean;
+  /** Reload when the config file changes. */
+  readonly watch: boolean;
   readonly onReject: HealthChecksOptions['onReject'];
+  /** `resolveHost` and its limits, or `undefined` when no `resolveHost` is given. */
+  readonly resolver: ResolverOptions | undefined;
 }
 
 /**
@@ -58,7 +64,7 @@ export interface ResolvedConfig {
  * @throws {HealthChecksConfigError} for any problem, naming the file or the options it came from.
  */
 export function resolveConfig(options: HealthChecksOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
-  const { cwd, configFile, onReject, config: optionConfig } = checkProgrammaticOptions(withoutUndefined(options));
+  const { cwd, configFile, onReject, resolver, config: optionConfig } = checkProgrammaticOptions(withoutUndefined(options));
   const fromOptions = checked(optionConfig, OPTIONS_SOURCE, PROGRAMMATIC_KEYS);
   const loaded = loadConfig({ cwd, configFile });
   const file = loaded === null ? undefined : { source: fileSource(loaded.filepath), content: loaded.config };
@@ -79,7 +85,9 @@ export function resolveConfig(options: HealthChecksOptions = {}, env: NodeJS.Pro
     trustProxy: merged.trustProxy,
     rejectStatus: merged.rejectStatus ?? DEFAULTS.rejectStatus,
     reportOnly: merged.reportOnly ?? DEFAULTS.reportOnly,
+    watch: merged.watch ?? DEFAULTS.watch,
     onReject,
+    resolver,
   };
 }
 

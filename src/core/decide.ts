@@ -28,7 +28,9 @@ export type ProbeVia = 'header' | 'localAddress' | 'exemptPath';
  * - `invalid-target`: the request target is not an origin-form path, an http(s) absolute URL, or `*` for OPTIONS;
  * - `host-mismatch`: the host is allowed, but the app would read another one: X-Forwarded-Host when `app.proxy`
  *   and `trustProxy` differ, an absolute-form target's authority, or an HTTP/2 Host beside `:authority`;
- * - `invalid-forwarded-proto`: the app trusts X-Forwarded-Proto, and its value is neither http nor https.
+ * - `invalid-forwarded-proto`: the app trusts X-Forwarded-Proto, and its value is neither http nor https;
+ * - `resolver-unavailable`: `resolveHost` was asked about the name and did not answer in time (it threw, rejected,
+ *   timed out, or every call slot was busy). Answered 503, not `rejectStatus`.
  */
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -40,6 +42,7 @@ export const REJECT_REASONS = [
   'invalid-target',
   'host-mismatch',
   'invalid-forwarded-proto',
+  'resolver-unavailable',
 ] as const;
 
 /** The probe bypass, compiled. */
@@ -155,15 +158,18 @@ export function checkHost(policy: Policy, request: RequestFacts): Decision {
   return { allowed: false, host, reason };
 }
 
-/** Why the host check fails, or `undefined` when the host is valid, allowed, and the only host the app reads. */
+/**
+ * Why the host check fails, or `undefined` when the host is valid, the only host the app reads, and allowed. The
+ * allowlist comes last, so that `host-not-allowed` always means a consistent host that no entry lists: the one case a
+ * `resolveHost` callback may still allow.
+ */
 function hostProblem(request: RequestFacts, parsed: ParsedHost | undefined, rule: string | undefined): RejectReason | undefined {
   if (parsed === undefined) return request.host === undefined || request.host === '' ? 'missing-host' : 'invalid-host';
-  if (rule === undefined) return 'host-not-allowed';
   const { alsoRead } = request;
   if (alsoRead !== undefined) for (const other of alsoRead) if (!namesSameHost(parsed, other)) return 'host-mismatch';
   if (request.target?.form === 'absolute' && !namesSameHost(parsed, request.target.authority)) return 'host-mismatch';
   if (!isHttpScheme(request.forwardedProto)) return 'invalid-forwarded-proto';
-  return undefined;
+  return rule === undefined ? 'host-not-allowed' : undefined;
 }
 
 /** Whether a raw host value names the same host and port, ignoring case and a trailing dot. */

@@ -7,10 +7,15 @@ import { REJECT_BODY } from '../http/rejection';
 import { stripHeader } from '../http/strip-header';
 import { reportDecision } from '../observe/report-decision';
 import { copyStats, createStats, type HealthCheckStats } from '../observe/stats';
+import { createLivePolicy } from '../live/live-policy';
+import { resolveDecision } from '../live/resolve-decision';
+import type { HostResolver } from '../live/host-resolver';
 import type { HealthChecksOptions } from '../options';
 import { guardUpgrades, type GuardUpgradesOptions, type UpgradeServer } from '../upgrade/guard-upgrades';
+import type { LiveSettings } from '../live/live-policy';
 import { handOverTarget } from './hand-over-target';
 import { warnIfProxySettingsDiffer } from './proxy-warning';
+import { caddyAskMiddleware } from './caddy-ask';
 import { passReportOnly } from './report-only';
 
 /** The middleware `healthChecks()` returns: a Koa middleware, plus the same policy for WebSocket upgrades. */
@@ -26,6 +31,25 @@ export interface HealthChecksMiddleware extends Middleware {
    * them through, rejections by reason, and in report-only mode would-be rejections by reason. A fresh copy each call.
    */
   stats(): HealthCheckStats;
+  /**
+   * Rebuilds the policy exactly as `healthChecks(options)` would now (the config file and environment are read again
+   * unless `configFile: false`), validates it, and swaps it in. A request in progress finishes with the policy it
+   * started with.
+   *
+   * @throws {HealthChecksConfigError} when the new configuration is invalid; the old policy keeps serving.
+   */
+  update(options?: HealthChecksOptions): void;
+  /** `update()` with the options `healthChecks()` was given, for example from a SIGHUP handler. */
+  reload(): void;
+  /** Stops watching the config file (`watch`). */
+  close(): void;
+  /** Drops one name from the `resolveHost` cache (any case, a trailing dot or a port are fine), or every name. */
+  invalidate(hostname?: string): void;
+  /**
+   * A Koa middleware answering Caddy's on-demand TLS permission request, `GET ?domain=NAME`: 200 when the live policy
+   * allows the name, 403 when it does not, 400 for a missing or invalid name. Serve it on a loopback-only listener.
+   */
+  caddyAsk(): Middleware;
 }
 
 // The middlewares below return next()'s promise directly rather than being `async`: they run on every request, and
@@ -42,16 +66,28 @@ export interface HealthChecksMiddleware extends Middleware {
  * The probe header is removed from the request either way, so that nothing downstream sees a token.
  */
 export function healthChecks(options?: HealthChecksOptions): HealthChecksMiddleware {
-  const settings = buildSettings(options);
   const stats = createStats();
+  const live = createLivePolicy(options, stats.resolver);
   const middleware = function healthChecksMiddleware(ctx: ParameterizedContext, next: Next): Promise<void> {
+    // Read once: the whole request is decided by the policy in force when it arrived.
+    const settings = live.current;
     const request = takeRequestFacts(ctx, settings);
     return pass(ctx, next, decide(settings.policy, request), request, settings, stats);
   };
+  const current = () => live.current;
   return Object.assign(middleware, {
-    guardUpgrades: (server: UpgradeServer, upgradeOptions?: GuardUpgradesOptions) => guardUpgrades(server, settings, stats, upgradeOptions),
-    stats: () => copyStats(stats),
+    guardUpgrades: (server: UpgradeServer, upgradeOptions?: GuardUpgradesOptions) => guardUpgrades(server, current, stats, upgradeOptions),
+    stats: () => copyStats(stats, resolverGauges(live.current.resolver)),
+    update: (next?: HealthChecksOptions) => live.update(next),
+    reload: () => live.reload(),
+    close: () => live.close(),
+    invalidate: (hostname?: string) => live.current.resolver?.invalidate(hostname),
+    caddyAsk: () => caddyAskMiddleware(current),
   });
+}
+
+function resolverGauges(resolver: HostResolver | undefined): { cacheSize: number; inFlight: number } {
+  return { cacheSize: resolver?.cacheSize ?? 0, inFlight: resolver?.inFlight ?? 0 };
 }
 
 /**
@@ -74,8 +110,8 @@ export function probeBypass(options?: HealthChecksOptions): Middleware {
  * passes only if its host is allowed and is the host Koa will hand the app, or it is a GET or HEAD of an exempt path.
  */
 export function hostAllowlist(options?: HealthChecksOptions): Middleware {
-  const settings = buildSettings(options);
   const stats = createStats();
+  const settings = createLivePolicy(options, stats.resolver).current;
   return function hostAllowlistMiddleware(ctx: ParameterizedContext, next: Next): Promise<void> {
     const request = readRequestFacts(ctx.req, { probeHeader: undefined, trust: proxyTrust(ctx, settings), localAddress: false });
     if (ctx.state.healthCheck?.probe === true && request.target !== undefined) {
@@ -109,7 +145,14 @@ function proxyTrust(ctx: ParameterizedContext, settings: Settings): ProxyTrust {
   return app ? TRUST_APP_ONLY : TRUST_NEITHER;
 }
 
-function pass(ctx: ParameterizedContext, next: Next, decision: Decision, request: RequestFacts, settings: Settings, stats: HealthCheckStats): Promise<void> {
+/** Gives `resolveHost` its say on the decision, then lets the request through or rejects it. */
+function pass(ctx: ParameterizedContext, next: Next, decision: Decision, request: RequestFacts, settings: LiveSettings, stats: HealthCheckStats): Promise<void> {
+  const resolved = resolveDecision(decision, settings.resolver);
+  if (resolved instanceof Promise) return resolved.then((final) => passDecided(ctx, next, final, request, settings, stats));
+  return passDecided(ctx, next, resolved, request, settings, stats);
+}
+
+function passDecided(ctx: ParameterizedContext, next: Next, decision: Decision, request: RequestFacts, settings: LiveSettings, stats: HealthCheckStats): Promise<void> {
   reportDecision(stats, decision, request, settings.reportOnly, ctx.app.env);
   if (decision.allowed) {
     if (request.target !== undefined) handOverTarget(ctx, request.target);
@@ -117,7 +160,7 @@ function pass(ctx: ParameterizedContext, next: Next, decision: Decision, request
     return next();
   }
   if (settings.reportOnly) return passReportOnly(ctx, next, decision, settings.onReject);
-  ctx.status = settings.rejectStatus;
+  ctx.status = decision.reason === 'resolver-unavailable' ? 503 : settings.rejectStatus;
   ctx.type = 'text/plain';
   ctx.body = REJECT_BODY;
   return Promise.resolve(settings.onReject?.(ctx, { host: decision.host, reason: decision.reason, reportOnly: false }));

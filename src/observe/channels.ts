@@ -5,6 +5,15 @@ import type { ProbeVia, RejectReason } from '../core/decide';
 export const REJECT_CHANNEL = 'koa-allow-healthchecks:reject';
 /** The channel a request let through as a probe is published on. */
 export const PROBE_CHANNEL = 'koa-allow-healthchecks:probe';
+/** The channel each reload of the configuration, by `reload()` or `watch`, is published on. */
+export const RELOAD_CHANNEL = 'koa-allow-healthchecks:reload';
+
+/** Published on {@link RELOAD_CHANNEL}. `problems` are the config error's lines, which never quote a token. */
+export interface ReloadMessage {
+  ok: boolean;
+  filepath: string | null;
+  problems: readonly string[];
+}
 
 /** Published on {@link REJECT_CHANNEL}. It never carries a header value or a token. */
 export interface RejectMessage {
@@ -28,6 +37,12 @@ export interface ProbeMessage {
 
 const rejectChannel = channel(REJECT_CHANNEL);
 const probeChannel = channel(PROBE_CHANNEL);
+const reloadChannel = channel(RELOAD_CHANNEL);
+
+/** Publishes a reload's outcome. Reloads are rare, so the message is built whether or not anyone listens. */
+export function publishReload(message: ReloadMessage): void {
+  reloadChannel.publish(message);
+}
 
 /** Publishes a rejection, building the message only when someone subscribes: otherwise it costs one boolean read. */
 export function publishReject(host: string | null, reason: RejectReason, reportOnly: boolean, method: string, path: string | undefined): void {

@@ -3,7 +3,7 @@ import type { RejectReason } from '../core/decide';
 /** At most this many distinct rejections are explained per process, so that a scan cannot flood the log. */
 const MAX_WARNINGS = 20;
 const explained = new Set<string>();
-const SHOWS_HOST: ReadonlySet<RejectReason> = new Set(['host-not-allowed', 'host-mismatch', 'invalid-forwarded-proto']);
+const SHOWS_HOST: ReadonlySet<RejectReason> = new Set(['host-not-allowed', 'host-mismatch', 'invalid-forwarded-proto', 'resolver-unavailable']);
 
 /**
  * Outside production, explains the first rejection of each distinct host (at most {@link MAX_WARNINGS} per process)
@@ -34,6 +34,8 @@ function explanation(reason: RejectReason, host: string | null, rawHost: string 
       return 'rejected a request with no Host header; every HTTP/1.1 client sends one';
     case 'invalid-host':
       return 'rejected a Host that is not one valid host name or IP address with an optional port (not shown)';
+    case 'resolver-unavailable':
+      return `answered 503 for Host ${shown}: resolveHost did not answer in time (it threw, rejected, timed out or was busy)`;
   }
 }
 

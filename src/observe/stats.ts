@@ -10,16 +10,33 @@ export interface HealthCheckStats {
   rejected: Record<RejectReason, number>;
   /** In report-only mode, requests that enforcement would have rejected, by reason. */
   wouldReject: Record<RejectReason, number>;
+  /**
+   * `resolveHost`: calls made, answers served from the cache, names cached now, calls running now, and failures
+   * (throws, rejections, timeouts, and requests refused because every call slot was busy). Zeros without it.
+   */
+  resolver: { calls: number; hits: number; cacheSize: number; inFlight: number; failures: number };
 }
 
 /** Counters with every key present from the start, so that counting is one increment and the shape never changes. */
 export function createStats(): HealthCheckStats {
-  return { allowed: 0, probes: { header: 0, localAddress: 0, exemptPath: 0 }, rejected: zeroByReason(), wouldReject: zeroByReason() };
+  return {
+    allowed: 0,
+    probes: { header: 0, localAddress: 0, exemptPath: 0 },
+    rejected: zeroByReason(),
+    wouldReject: zeroByReason(),
+    resolver: { calls: 0, hits: 0, cacheSize: 0, inFlight: 0, failures: 0 },
+  };
 }
 
-/** A copy, so that callers cannot change the counters and a snapshot does not move. */
-export function copyStats(stats: HealthCheckStats): HealthCheckStats {
-  return { allowed: stats.allowed, probes: { ...stats.probes }, rejected: { ...stats.rejected }, wouldReject: { ...stats.wouldReject } };
+/** A copy, so that callers cannot change the counters and a snapshot does not move, with the resolver's gauges now. */
+export function copyStats(stats: HealthCheckStats, gauges: { cacheSize: number; inFlight: number }): HealthCheckStats {
+  return {
+    allowed: stats.allowed,
+    probes: { ...stats.probes },
+    rejected: { ...stats.rejected },
+    wouldReject: { ...stats.wouldReject },
+    resolver: { ...stats.resolver, ...gauges },
+  };
 }
 
 function zeroByReason(): Record<RejectReason, number> {

@@ -1,6 +1,7 @@
 import type { Duplex } from 'node:stream';
-import type { Settings } from '../config/build-settings';
-import { decide } from '../core/decide';
+import { decide, type Decision, type RequestFacts } from '../core/decide';
+import type { LiveSettings } from '../live/live-policy';
+import { resolveDecision } from '../live/resolve-decision';
 import { readRequestFacts, type NodeRequest } from '../http/read-request';
 import { rawRejection } from '../http/rejection';
 import { stripHeader } from '../http/strip-header';
@@ -37,37 +38,48 @@ const GUARDED = Symbol.for('koa-allow-healthchecks.guardUpgrades');
  * @throws {TypeError} when `server` is not an event emitter, `options.proxy` is not a boolean, or the server is
  * already guarded.
  */
-export function guardUpgrades(server: UpgradeServer, settings: Settings, stats: HealthCheckStats, options: GuardUpgradesOptions = {}): void {
+export function guardUpgrades(server: UpgradeServer, current: () => LiveSettings, stats: HealthCheckStats, options: GuardUpgradesOptions = {}): void {
   checkArguments(server, options);
-  const trusted = settings.trustProxy ?? options.proxy ?? false;
-  // There is no Koa here: the listeners read the headers as they are, so the check and "the app" trust alike.
-  const readOptions = {
-    probeHeader: settings.policy.probe?.header,
-    trust: { validate: trusted, app: trusted },
-    localAddress: settings.policy.probe?.localAddress === true,
-  };
   // Koa's app.env, for upgrades that have no Koa app.
   const environment = process.env.NODE_ENV ?? 'development';
   const emit = server.emit;
 
-  function allowsUpgrade(req: NodeRequest, socket: Duplex): boolean {
+  /** Decides an upgrade with the policy in force when it arrived; a promise when `resolveHost` must be asked. */
+  function decideUpgrade(req: NodeRequest): { settings: LiveSettings; request: RequestFacts; decision: Decision | Promise<Decision> } {
+    const settings = current();
+    const trusted = settings.trustProxy ?? options.proxy ?? false;
+    // There is no Koa here: the listeners read the headers as they are, so the check and "the app" trust alike.
+    const probeHeader = settings.policy.probe?.header;
+    const readOptions = { probeHeader, trust: { validate: trusted, app: trusted }, localAddress: settings.policy.probe?.localAddress === true };
     const request = { ...readRequestFacts(req, readOptions), forwardedProto: undefined };
-    const { probeHeader } = readOptions;
     if (probeHeader !== undefined && request.probeToken !== undefined) stripHeader(req, probeHeader);
-    const decision = decide(settings.policy, request);
+    return { settings, request, decision: resolveDecision(decide(settings.policy, request), settings.resolver) };
+  }
+
+  /** Lets the upgrade go on to the listeners, or answers it and closes the socket. */
+  function settle(req: NodeRequest, socket: Duplex, settings: LiveSettings, request: RequestFacts, decision: Decision): boolean {
     reportDecision(stats, decision, request, settings.reportOnly, environment);
     if (decision.allowed || settings.reportOnly) {
       if (decision.allowed && request.target?.form === 'absolute') req.url = request.target.originForm;
       return true;
     }
     socket.on('error', () => socket.destroy());
-    socket.end(rawRejection(settings.rejectStatus), () => socket.destroy());
+    socket.end(rawRejection(decision.reason === 'resolver-unavailable' ? 503 : settings.rejectStatus), () => socket.destroy());
     return false;
   }
 
   server.emit = function emitWithUpgradeGuard(this: UpgradeServer, event: string | symbol, ...args: unknown[]): boolean {
-    if (event === 'upgrade' && !allowsUpgrade(args[0] as NodeRequest, args[1] as Duplex)) return true;
-    return emit.call(this, event, ...args);
+    if (event !== 'upgrade') return emit.call(this, event, ...args);
+    const [req, socket] = args as [NodeRequest, Duplex];
+    const { settings, request, decision } = decideUpgrade(req);
+    if (!(decision instanceof Promise)) {
+      return settle(req, socket, settings, request, decision) ? emit.call(this, event, ...args) : true;
+    }
+    // Node waits for the listeners to take the socket, so the upgrade can go on once resolveHost has answered.
+    void decision.then((final) => {
+      if (settle(req, socket, settings, request, final)) emit.call(this, event, ...args);
+    });
+    return true;
   };
   Object.defineProperty(server, GUARDED, { value: true });
 }
