@@ -1,4 +1,4 @@
-import type { Middleware, Next, ParameterizedContext } from 'koa';
+import type { Middleware, ParameterizedContext } from 'koa';
 import type { Decision } from '../core/decide';
 import { matchHost } from '../core/host-matcher';
 import { parseHostHeader } from '../core/parse-host';
@@ -14,7 +14,8 @@ import { resolveDecision } from '../live/resolve-decision';
  * the server request certificates for names of their choosing and burn its rate limits.
  */
 export function caddyAskMiddleware(current: () => LiveSettings): Middleware {
-  return function caddyAsk(ctx: ParameterizedContext, _next: Next): void | Promise<void> {
+  // It answers every request it gets, so it never calls next.
+  return function caddyAsk(ctx: ParameterizedContext): void | Promise<void> {
     const domain = ctx.query.domain;
     const parsed = typeof domain === 'string' ? parseHostHeader(domain) : undefined;
     if (parsed === undefined || parsed.port !== undefined) return answer(ctx, 400, 'A domain query parameter naming one valid host is required');
