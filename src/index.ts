@@ -2,7 +2,14 @@ import type { HealthCheckState } from './core/decide';
 
 export { healthChecks, probeBypass, hostAllowlist, type HealthChecksMiddleware } from './koa/middleware';
 export type { GuardUpgradesOptions, UpgradeServer } from './upgrade/guard-upgrades';
-export { PROBE_CHANNEL, REJECT_CHANNEL, type ProbeMessage, type RejectMessage } from './observe/channels';
+export {
+  PROBE_CHANNEL,
+  REJECT_CHANNEL,
+  RELOAD_CHANNEL,
+  type ProbeMessage,
+  type RejectMessage,
+  type ReloadMessage,
+} from './observe/channels';
 export type { HealthCheckStats } from './observe/stats';
 export { loadConfig, type LoadConfigOptions, type LoadedConfig } from './config/load-config';
 export { HealthChecksConfigError } from './errors';
