@@ -3,6 +3,7 @@
 const TARGETS = {
   throughputRatio: 0.97,
   scaling: 1.5,
+  cachedResolverRatio: 2,
   versusLinearScan: 50,
   versusHostValidationMiddleware: 10,
   startupRatio: 1.4,
@@ -59,7 +60,7 @@ function chart(micro, sizes, caseName) {
   return lines.join('\n');
 }
 
-export function verdicts({ throughput, micro, startup }) {
+export function verdicts({ throughput, micro, startup, resolver }) {
   const out = [];
   const allowed10k = throughput.find((row) => row.kind === 'healthchecks' && row.size === 10_000 && row.request === 'allowed');
   out.push({ target: `throughput, 10,000 entries, allowed hosts ≥ ${TARGETS.throughputRatio} × bare Koa`, value: `${allowed10k.ratioToBare} ×`, met: allowed10k.ratioToBare >= TARGETS.throughputRatio });
@@ -92,6 +93,15 @@ export function verdicts({ throughput, micro, startup }) {
     if (without === undefined || withSubscriber === undefined) continue;
     const ratio = withSubscriber.rps / without.rps;
     out.push({ target: `${request} requests with a diagnostics-channel subscriber, × without one (information)`, value: `${ratio.toFixed(3)} ×`, met: true });
+  }
+
+  if (resolver !== undefined) {
+    const ratio = resolver.cachedResolverHitNs / resolver.staticExactHitNs;
+    out.push({
+      target: `a cached resolveHost hit ≤ ${TARGETS.cachedResolverRatio} × a static exact hit, 10,000 entries`,
+      value: `${ratio.toFixed(2)} × (${ns(resolver.cachedResolverHitNs)} vs ${ns(resolver.staticExactHitNs)})`,
+      met: ratio <= TARGETS.cachedResolverRatio,
+    });
   }
 
   const over = ours.filter((row) => row.size === 10_000 && row.ns >= TARGETS.aimNs);

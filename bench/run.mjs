@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { runMicro, SIZES } from './micro.mjs';
+import { runMicro, runResolverMicro, SIZES } from './micro.mjs';
 import { markdown } from './report.mjs';
 import { runStartup } from './startup.mjs';
 import { runThroughput } from './throughput.mjs';
@@ -37,10 +37,12 @@ async function measure() {
   const startup = runStartup({ runs: quick ? 3 : 15 });
   log('decision microbenchmark');
   const micro = await runMicro({ time: quick ? 20 : 150 });
+  log('resolveHost cache microbenchmark');
+  const resolver = await runResolverMicro({ time: quick ? 20 : 300 });
   log('throughput');
   const throughput = await runThroughput(quick ? { rounds: 1, seconds: 1 } : { rounds: 5, seconds: 2 });
   log('done');
-  const measured = { machine, quick, startup, micro, throughput, sizes: SIZES };
+  const measured = { machine, quick, startup, micro, resolver, throughput, sizes: SIZES };
   writeFileSync(resultsPath, `${JSON.stringify(measured, null, 2)}\n`);
   return measured;
 }

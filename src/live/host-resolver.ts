@@ -1,3 +1,4 @@
+import { coarseNow } from './coarse-clock';
 import { createResolveCache, type ResolveCacheOptions } from './resolve-cache';
 
 /** What asking about a name gave: allowed, refused, or no answer in time (a throw, a rejection, a timeout, no slot). */
@@ -39,7 +40,7 @@ export interface ResolverConfig {
  * outlasts `timeout` is `unavailable` and is not cached. Names already cached keep their answer while the store is
  * down.
  */
-export function createHostResolver(config: ResolverConfig, counts: ResolverCounts, now: () => number = Date.now): HostResolver {
+export function createHostResolver(config: ResolverConfig, counts: ResolverCounts, now: () => number = coarseNow): HostResolver {
   const cache = createResolveCache(config.cache);
   const inFlight = new Map<string, Promise<ResolveOutcome>>();
   let running = 0;
