@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { runFlood, runUpdateSoak } from './live.mjs';
 import { runMicro, runResolverMicro, SIZES } from './micro.mjs';
 import { markdown } from './report.mjs';
 import { runStartup } from './startup.mjs';
@@ -41,8 +42,14 @@ async function measure() {
   const resolver = await runResolverMicro({ time: quick ? 20 : 300 });
   log('throughput');
   const throughput = await runThroughput(quick ? { rounds: 1, seconds: 1 } : { rounds: 5, seconds: 2 });
+  log('resolveHost flood, and the same flood with no resolveHost');
+  const floodOptions = quick ? { names: 10_000, baselineSeconds: 2 } : { names: 200_000, baselineSeconds: 10 };
+  const flood = await runFlood(floodOptions);
+  const floodControl = await runFlood({ ...floodOptions, mode: 'control' });
+  log('update() soak');
+  const updateSoak = await runUpdateSoak({ seconds: quick ? 5 : 60 });
   log('done');
-  const measured = { machine, quick, startup, micro, resolver, throughput, sizes: SIZES };
+  const measured = { machine, quick, startup, micro, resolver, flood, floodControl, updateSoak, throughput, sizes: SIZES };
   writeFileSync(resultsPath, `${JSON.stringify(measured, null, 2)}\n`);
   return measured;
 }

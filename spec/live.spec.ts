@@ -274,6 +274,14 @@ describe('caddyAsk()', () => {
     await ask.get('/?domain=shop.example').expect(403);
   });
 
+  it('is a middleware itself too: app.use(guard.caddyAsk) works like app.use(guard.caddyAsk())', async () => {
+    const middleware = build({ allowedHosts: ['shop.example'] });
+    const app = new Koa();
+    app.use(middleware.caddyAsk);
+    await client(app).get('/?domain=shop.example').expect(200);
+    await client(app).get('/?domain=evil.example').expect(403);
+  });
+
   it('never allows a name on "*" alone, and answers 503 when resolveHost is down', async () => {
     await askApp(build({ allowedHosts: ['*'] })).get('/?domain=anything.example').expect(403);
     const down = build({ allowedHosts: ['static.example'], resolveHost: () => Promise.reject(new Error('down')) });

@@ -211,6 +211,37 @@ describe('guardUpgrades() over TLS', () => {
   }
 });
 
+describe('guardUpgrades() with resolveHost', () => {
+  it('waits for the answer: a tenant upgrades, an unknown name gets the reject status, a store that is down 503', async () => {
+    let storeUp = true;
+    const middleware = guard({
+      resolveHost: async (hostname) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        if (!storeUp) throw new Error('store down');
+        return hostname === 'tenant.example';
+      },
+    });
+    const server = createServer();
+    middleware.guardUpgrades(server);
+    const wss = new WebSocketServer({ server });
+    echo(wss, []);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/chat`;
+    try {
+      expect(await connectWs(url, { Host: 'tenant.example' })).to.deep.equal({ opened: true, echo: 'echo:ping' });
+      expect(await connectWs(url, { Host: 'unknown.example' })).to.deep.equal({ opened: false, status: 400 });
+      storeUp = false;
+      expect(await connectWs(url, { Host: 'other.example' })).to.deep.equal({ opened: false, status: 503 });
+      expect(middleware.stats().resolver).to.include({ calls: 3, failures: 1 });
+    } finally {
+      wss.close();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
+
 describe('guardUpgrades() arguments', () => {
   it('follows trustProxy, or its own proxy option, for X-Forwarded-Host', async () => {
     for (const [options, upgradeOptions, status] of [

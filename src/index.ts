@@ -1,6 +1,6 @@
 import type { HealthCheckState } from './core/decide';
 
-export { healthChecks, probeBypass, hostAllowlist, type HealthChecksMiddleware } from './koa/middleware';
+export { healthChecks, probeBypass, hostAllowlist, type CaddyAsk, type HealthChecksMiddleware } from './koa/middleware';
 export type { GuardUpgradesOptions, UpgradeServer } from './upgrade/guard-upgrades';
 export {
   PROBE_CHANNEL,

@@ -5,17 +5,16 @@ import type { ProxyTrust } from '../core/host-sources';
 import { readRequestFacts } from '../http/read-request';
 import { REJECT_BODY } from '../http/rejection';
 import { stripHeader } from '../http/strip-header';
+import type { HostResolver } from '../live/host-resolver';
+import { createLivePolicy, type LiveSettings } from '../live/live-policy';
+import { resolveDecision } from '../live/resolve-decision';
 import { reportDecision } from '../observe/report-decision';
 import { copyStats, createStats, type HealthCheckStats } from '../observe/stats';
-import { createLivePolicy } from '../live/live-policy';
-import { resolveDecision } from '../live/resolve-decision';
-import type { HostResolver } from '../live/host-resolver';
 import type { HealthChecksOptions } from '../options';
 import { guardUpgrades, type GuardUpgradesOptions, type UpgradeServer } from '../upgrade/guard-upgrades';
-import type { LiveSettings } from '../live/live-policy';
+import { caddyAskMiddleware } from './caddy-ask';
 import { handOverTarget } from './hand-over-target';
 import { warnIfProxySettingsDiffer } from './proxy-warning';
-import { caddyAskMiddleware } from './caddy-ask';
 import { passReportOnly } from './report-only';
 
 /** The middleware `healthChecks()` returns: a Koa middleware, plus the same policy for WebSocket upgrades. */
@@ -47,9 +46,16 @@ export interface HealthChecksMiddleware extends Middleware {
   invalidate(hostname?: string): void;
   /**
    * A Koa middleware answering Caddy's on-demand TLS permission request, `GET ?domain=NAME`: 200 when the live policy
-   * allows the name, 403 when it does not, 400 for a missing or invalid name. Serve it on a loopback-only listener.
+   * allows the name, 403 when it does not, 400 for a missing or invalid name. Serve it on a loopback-only listener:
+   * `askApp.use(guard.caddyAsk())`, or `askApp.use(guard.caddyAsk)`, which works the same.
    */
-  caddyAsk(): Middleware;
+  caddyAsk: CaddyAsk;
+}
+
+/** `caddyAsk()` returns the middleware; `caddyAsk` itself also is one. */
+export interface CaddyAsk {
+  (): Middleware;
+  (ctx: ParameterizedContext, next: Next): void | Promise<void>;
 }
 
 // The middlewares below return next()'s promise directly rather than being `async`: they run on every request, and
@@ -82,8 +88,12 @@ export function healthChecks(options?: HealthChecksOptions): HealthChecksMiddlew
     reload: () => live.reload(),
     close: () => live.close(),
     invalidate: (hostname?: string) => live.current.resolver?.invalidate(hostname),
-    caddyAsk: () => caddyAskMiddleware(current),
+    caddyAsk: caddyAskOf(caddyAskMiddleware(current)),
   });
+}
+
+function caddyAskOf(middleware: Middleware): CaddyAsk {
+  return ((ctx?: ParameterizedContext, next?: Next) => (ctx === undefined ? middleware : middleware(ctx, next as Next))) as CaddyAsk;
 }
 
 function resolverGauges(resolver: HostResolver | undefined): { cacheSize: number; inFlight: number } {
@@ -111,8 +121,9 @@ export function probeBypass(options?: HealthChecksOptions): Middleware {
  */
 export function hostAllowlist(options?: HealthChecksOptions): Middleware {
   const stats = createStats();
-  const settings = createLivePolicy(options, stats.resolver).current;
+  const live = createLivePolicy(options, stats.resolver);
   return function hostAllowlistMiddleware(ctx: ParameterizedContext, next: Next): Promise<void> {
+    const settings = live.current;
     const request = readRequestFacts(ctx.req, { probeHeader: undefined, trust: proxyTrust(ctx, settings), localAddress: false });
     if (ctx.state.healthCheck?.probe === true && request.target !== undefined) {
       handOverTarget(ctx, request.target);

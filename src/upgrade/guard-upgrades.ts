@@ -32,8 +32,9 @@ const GUARDED = Symbol.for('koa-allow-healthchecks.guardUpgrades');
  *
  * A refused upgrade is answered with the reject status and `Host not allowed`, and its socket is closed; no listener
  * runs, so nothing can answer 101. In report-only mode it goes on to the listeners. Decisions are counted in
- * `stats` and published on the diagnostics channels, as for Koa requests. The probe header is removed from an allowed request before any listener sees it,
- * and an absolute-form target is handed over in origin-form, as for ordinary requests.
+ * `stats` and published on the diagnostics channels, as for Koa requests. The probe header is removed from an allowed
+ * request before any listener sees it, and an absolute-form target is handed over in origin-form, as for ordinary
+ * requests. When `resolveHost` must be asked, the upgrade waits for its answer.
  *
  * @throws {TypeError} when `server` is not an event emitter, `options.proxy` is not a boolean, or the server is
  * already guarded.
@@ -75,8 +76,13 @@ export function guardUpgrades(server: UpgradeServer, current: () => LiveSettings
     if (!(decision instanceof Promise)) {
       return settle(req, socket, settings, request, decision) ? emit.call(this, event, ...args) : true;
     }
-    // Node waits for the listeners to take the socket, so the upgrade can go on once resolveHost has answered.
+    // Node leaves the socket to the listeners, so the upgrade can go on once resolveHost has answered. Meanwhile a
+    // client that goes away must not raise an 'error' nobody listens for.
+    const onWaitError = () => socket.destroy();
+    socket.on('error', onWaitError);
     void decision.then((final) => {
+      socket.off('error', onWaitError);
+      if (socket.destroyed) return;
       if (settle(req, socket, settings, request, final)) emit.call(this, event, ...args);
     });
     return true;
