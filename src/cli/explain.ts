@@ -151,7 +151,7 @@ const REASON_WORDS: Record<Exclude<RejectReason, 'host-not-allowed'>, string> = 
   'missing-host': 'the request has no host to check',
   'invalid-host': 'the host is not one valid host name or IP literal with an optional port',
   'invalid-target': 'the request target is not a path, an http(s) URL naming the host, or * for OPTIONS',
-  'host-mismatch': 'the host is allowed, but the app would read another host (X-Forwarded-Host, or the target URL)',
+  'host-mismatch': 'the app would read another host than the one validated (X-Forwarded-Host, or the target URL)',
   'invalid-forwarded-proto': 'X-Forwarded-Proto is neither http nor https, and the app builds URLs from it',
   'resolver-unavailable': 'resolveHost did not answer in time (explain does not call it)',
 };

@@ -26,8 +26,9 @@ export type ProbeVia = 'header' | 'localAddress' | 'exemptPath';
  * - `invalid-host`: the host is not one valid host name or IP literal with an optional port;
  * - `host-not-allowed`: the host matches no `allowedHosts` entry;
  * - `invalid-target`: the request target is not an origin-form path, an http(s) absolute URL, or `*` for OPTIONS;
- * - `host-mismatch`: the host is allowed, but the app would read another one: X-Forwarded-Host when `app.proxy`
- *   and `trustProxy` differ, an absolute-form target's authority, or an HTTP/2 Host beside `:authority`;
+ * - `host-mismatch`: the host is valid, but the app would read another one: X-Forwarded-Host when `app.proxy`
+ *   and `trustProxy` differ, an absolute-form target's authority, or an HTTP/2 Host beside `:authority`. It is
+ *   checked before the allowlist;
  * - `invalid-forwarded-proto`: the app trusts X-Forwarded-Proto, and its value is neither http nor https;
  * - `resolver-unavailable`: `resolveHost` was asked about the name and did not answer in time (it threw, rejected,
  *   timed out, or every call slot was busy). Answered 503, not `rejectStatus`.
@@ -151,11 +152,11 @@ export function checkHost(policy: Policy, request: RequestFacts): Decision {
   const host = parsed?.hostname ?? null;
   const rule = parsed === undefined ? undefined : matchHost(policy.hosts, parsed);
   const reason = hostProblem(request, parsed, rule);
-  if (reason === undefined) return { allowed: true, state: { probe: false, via: null, host }, rule: rule as string };
+  if (reason === undefined && rule !== undefined) return { allowed: true, state: { probe: false, via: null, host }, rule };
   if (EXEMPT_METHODS.has(request.method) && policy.exemptPaths.has(target.path)) {
     return { allowed: true, state: { probe: true, via: 'exemptPath', host }, rule: 'exempt path' };
   }
-  return { allowed: false, host, reason };
+  return { allowed: false, host, reason: reason ?? 'host-not-allowed' };
 }
 
 /**
