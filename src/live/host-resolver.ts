@@ -1,3 +1,4 @@
+import { parseHostHeader } from '../core/parse-host';
 import { coarseNow } from './coarse-clock';
 import { createResolveCache, type ResolveCacheOptions } from './resolve-cache';
 
@@ -83,7 +84,8 @@ export function createHostResolver(config: ResolverConfig, counts: ResolverCount
     },
     invalidate(hostname) {
       if (hostname === undefined) cache.clear();
-      else cache.delete(normalizeHostname(hostname));
+      // A name as the app would write it (any case, a trailing dot, a port) is normalised as a request's host is.
+      else cache.delete(parseHostHeader(hostname)?.hostname ?? hostname.toLowerCase());
     },
     get cacheSize() {
       return cache.size;
@@ -118,11 +120,4 @@ function callWithTimeout(resolveHost: ResolveHost, hostname: string, timeout: nu
   });
   const answer = Promise.race([checked, timedOut]).finally(() => clearTimeout(timer));
   return { answer, settled };
-}
-
-/** `invalidate()` accepts a name as the app would write it: any case, with a trailing dot or a port. */
-function normalizeHostname(hostname: string): string {
-  const lower = hostname.toLowerCase();
-  const withoutPort = lower.startsWith('[') ? lower : lower.replace(/:\d*$/, '');
-  return withoutPort.endsWith('.') ? withoutPort.slice(0, -1) : withoutPort;
 }
