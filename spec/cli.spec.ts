@@ -47,6 +47,25 @@ describe('the CLI', () => {
       });
     }
 
+    it('documents the same exit codes in the main help and in every command help', async () => {
+      const main = await cli(['--help']);
+      expect(main.stdout).to.include('0  pass').and.include('1  rejected').and.include('2  bad command line');
+      expect(main.stdout).to.include('3  invalid configuration');
+      expect((await cli(['check', '--help'])).stdout).to.include('0 valid, 2 bad command line, 3 invalid configuration');
+      expect((await cli(['explain', '--help'])).stdout).to.include('0 the request would pass, 1 it would be rejected, 2 bad command line, 3 invalid');
+      expect((await cli(['probe', '--help'])).stdout).to.include('0 healthy, 1 unhealthy or unreachable, 2 bad command line');
+    });
+
+    it('exits 3, not 1, when explain cannot load the configuration', async () => {
+      const cwd = makeProject({ '.healthchecksrc.json': { allowedHosts: ['https://example.com'] } });
+      const run = await cli(['explain', '--cwd', cwd, '--host', 'example.com']);
+      expect(run.code).to.equal(3);
+      expect(run.stderr).to.include('allowedHosts[0]');
+      const json = await cli(['explain', '--cwd', cwd, '--host', 'example.com', '--json']);
+      expect(json.code).to.equal(3);
+      expect(JSON.parse(json.stdout)).to.include({ valid: false });
+    });
+
     for (const [args, says] of [
       [['frobnicate'], 'unknown command "frobnicate"'],
       [['check', '--nope'], "Unknown option '--nope'"],
@@ -107,10 +126,10 @@ describe('the CLI', () => {
       expect(JSON.parse(run.stdout).config.allowedHosts).to.deep.equal(['deploy.example']);
     });
 
-    it('exits 1 with every problem for an invalid config', async () => {
+    it('exits 3 with every problem for an invalid config', async () => {
       const cwd = makeProject({ '.healthchecksrc.json': { allowedHost: ['a.com'], probe: { methods: ['get'], value: TOKEN }, rejectStatus: 500 } });
       const run = await cli(['check', '--cwd', cwd]);
-      expect(run.code).to.equal(1);
+      expect(run.code).to.equal(3);
       expect(run.stderr).to.include('allowedHost is not a known option. Did you mean allowedHosts?');
       expect(run.stderr).to.include('probe.methods[0]').and.include('rejectStatus');
       expectNoToken(run);
@@ -119,7 +138,7 @@ describe('the CLI', () => {
     it('reports the problems as JSON with --json', async () => {
       const cwd = makeProject({ '.healthchecksrc.json': { allowedHosts: [] } });
       const run = await cli(['check', '--cwd', cwd, '--json']);
-      expect(run.code).to.equal(1);
+      expect(run.code).to.equal(3);
       const report = JSON.parse(run.stdout);
       expect(report.valid).to.equal(false);
       expect(report.filepath).to.equal(join(cwd, '.healthchecksrc.json'));
@@ -152,7 +171,7 @@ describe('the CLI', () => {
     it('fails closed, as the middleware does, when a probe section has no token', async () => {
       const cwd = makeProject({ '.healthchecksrc.json': CONFIG });
       const run = await cli(['check', '--cwd', cwd]);
-      expect(run.code).to.equal(1);
+      expect(run.code).to.equal(3);
       expect(run.stderr).to.include('Set the environment variable HEALTH_CHECK_HEADER_VALUE');
     });
   });

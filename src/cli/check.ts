@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { adviceFor, formatConfig, redactConfig } from './describe-config';
 import { publicSuffixWarnings } from './public-suffix-warnings';
 import { CONFIG_OPTIONS, loadForCli } from './load-for-cli';
-import { PROGRAM, type CommandResult } from './usage';
+import { EXIT, PROGRAM, type CommandResult } from './usage';
 
 const CHECK_HELP = `Usage: ${PROGRAM} check [--config FILE] [--cwd DIR] [--json]
 
@@ -18,11 +18,11 @@ Options:
 It warns about a .suffix or *.suffix entry whose suffix is on the Public Suffix List (".vercel.app",
 ".github.io", ".co.uk"): anyone can register names under it. Warnings do not change the exit code.
 
-Exit codes: 0 valid, 1 invalid, 2 bad command line.`;
+Exit codes: 0 valid, 2 bad command line, 3 invalid configuration (1, rejected, is explain's and probe's).`;
 
 export function runCheck(args: string[], env: NodeJS.ProcessEnv): CommandResult {
   const { values } = parseArgs({ args, options: CONFIG_OPTIONS, strict: true });
-  if (values.help) return { stdout: CHECK_HELP, exitCode: 0 };
+  if (values.help) return { stdout: CHECK_HELP, exitCode: EXIT.pass };
   const loaded = loadForCli(values, env);
   if ('failure' in loaded) return loaded.failure;
   const { resolved } = loaded;
@@ -31,8 +31,8 @@ export function runCheck(args: string[], env: NodeJS.ProcessEnv): CommandResult 
   const warnings = publicSuffixWarnings(resolved.allowedHosts);
   if (values.json) {
     const report = { valid: true, filepath: resolved.filepath ?? null, config, warnings, advice };
-    return { stdout: JSON.stringify(report, null, 2), exitCode: 0 };
+    return { stdout: JSON.stringify(report, null, 2), exitCode: EXIT.pass };
   }
   const lines = [...warnings.map((line) => `Warning: ${line}`), ...advice.map((line) => `Note: ${line}`)];
-  return { stdout: [formatConfig(resolved.filepath, config), ...lines, 'The configuration is valid.'].join('\n'), exitCode: 0 };
+  return { stdout: [formatConfig(resolved.filepath, config), ...lines, 'The configuration is valid.'].join('\n'), exitCode: EXIT.pass };
 }

@@ -14,7 +14,7 @@ import { localAddressMismatch, type LocalAddressMismatch } from '../core/local-a
 import { parseHostHeader } from '../core/parse-host';
 import { parseRequestTarget } from '../core/request-target';
 import { CONFIG_OPTIONS, loadForCli } from './load-for-cli';
-import { PROGRAM, UsageError, type CommandResult } from './usage';
+import { EXIT, PROGRAM, UsageError, type CommandResult } from './usage';
 
 const EXPLAIN_HELP = `Usage: ${PROGRAM} explain [--host H] [--path P] [--method M] [--probe-header-env VAR]
                      [--forwarded-host H] [--trust-proxy] [--local-address IP:PORT]
@@ -42,7 +42,7 @@ Options:
   --json               print one JSON object instead of text
   --help               show this help
 
-Exit codes: 0 the request would pass, 1 it would be rejected or the config is invalid, 2 bad command line.`;
+Exit codes: 0 the request would pass, 1 it would be rejected, 2 bad command line, 3 invalid configuration.`;
 
 const MISMATCH_WORDS: Record<ProbeMismatch, string> = {
   'bypass-off': 'the probe bypass is off (no token is configured)',
@@ -68,7 +68,7 @@ export function runExplain(args: string[], env: NodeJS.ProcessEnv): CommandResul
       'local-address': { type: 'string' },
     },
   });
-  if (values.help) return { stdout: EXPLAIN_HELP, exitCode: 0 };
+  if (values.help) return { stdout: EXPLAIN_HELP, exitCode: EXIT.pass };
   const probeToken = probeTokenFrom(values, env);
   const local = localAddressFrom(values['local-address']);
 
@@ -99,7 +99,7 @@ export function runExplain(args: string[], env: NodeJS.ProcessEnv): CommandResul
     state: decision.allowed ? decision.state : null,
     config: resolved.filepath ?? null,
   };
-  const exitCode = decision.allowed ? 0 : 1;
+  const exitCode = decision.allowed ? EXIT.pass : EXIT.rejected;
   const stderr = values['probe-header'] === undefined ? undefined : PROBE_HEADER_ON_COMMAND_LINE;
   if (values.json) return { stdout: JSON.stringify(report, null, 2), stderr, exitCode };
   return { stdout: formatReport(values.path, request, report), stderr, exitCode };

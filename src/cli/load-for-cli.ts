@@ -1,7 +1,7 @@
 import { compileSettings, type Settings } from '../config/build-settings';
 import { resolveConfig, type ResolvedConfig } from '../config/resolve-config';
 import { HealthChecksConfigError } from '../errors';
-import type { CommandResult } from './usage';
+import { EXIT, type CommandResult } from './usage';
 
 /** The options every command that reads the configuration takes. */
 export const CONFIG_OPTIONS = {
@@ -13,7 +13,7 @@ export const CONFIG_OPTIONS = {
 
 /**
  * Resolves and compiles the configuration as `healthChecks()` does, with this shell's environment. A configuration
- * error becomes the command's result: its problems, on stderr or as JSON, and exit code 1.
+ * error becomes the command's result: its problems, on stderr or as JSON, and exit code 3.
  */
 export function loadForCli(
   values: { config?: string; cwd?: string; json: boolean },
@@ -24,8 +24,8 @@ export function loadForCli(
     return { resolved, settings: compileSettings(resolved) };
   } catch (error) {
     if (!(error instanceof HealthChecksConfigError)) throw error;
-    if (!values.json) return { failure: { stdout: '', stderr: error.message, exitCode: 1 } };
+    if (!values.json) return { failure: { stdout: '', stderr: error.message, exitCode: EXIT.invalidConfig } };
     const report = { valid: false, filepath: error.filepath ?? null, problems: error.problems, message: error.message };
-    return { failure: { stdout: JSON.stringify(report, null, 2), exitCode: 1 } };
+    return { failure: { stdout: JSON.stringify(report, null, 2), exitCode: EXIT.invalidConfig } };
   }
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runCheck } from './check';
 import { runExplain } from './explain';
 import { runProbe } from './probe';
-import { PROGRAM, UsageError, type CommandResult } from './usage';
+import { EXIT, PROGRAM, UsageError, type CommandResult } from './usage';
 
 const HELP = `Usage: ${PROGRAM} <command> [options]
 
@@ -17,6 +17,12 @@ Options:
   --version  print the package version
   --help     show this help
 
+Exit codes, the same for every command:
+  0  pass: the configuration is valid, the request would pass, the probe was answered 2xx or 3xx
+  1  rejected: the request would be rejected, or the probe failed
+  2  bad command line
+  3  invalid configuration: the problems healthChecks() would throw at startup
+
 Run "${PROGRAM} <command> --help" for a command's options.`;
 
 const COMMANDS: Record<string, (args: string[], env: NodeJS.ProcessEnv) => CommandResult | Promise<CommandResult>> = {
@@ -28,8 +34,8 @@ const COMMANDS: Record<string, (args: string[], env: NodeJS.ProcessEnv) => Comma
 /** Runs one command line and returns what to print; it never exits the process itself. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<CommandResult> {
   const [command, ...args] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { stdout: HELP, exitCode: 0 };
-  if (command === '--version' || command === '-v') return { stdout: packageVersion(), exitCode: 0 };
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { stdout: HELP, exitCode: EXIT.pass };
+  if (command === '--version' || command === '-v') return { stdout: packageVersion(), exitCode: EXIT.pass };
   const run = COMMANDS[command];
   if (run === undefined) return usageFailure(`unknown command ${JSON.stringify(command)}`);
   try {
@@ -50,7 +56,7 @@ function packageVersion(): string {
 
 function usageFailure(message: string, command?: string): CommandResult {
   const help = command === undefined ? `${PROGRAM} --help` : `${PROGRAM} ${command} --help`;
-  return { stdout: '', stderr: `${PROGRAM}: ${message}\nRun "${help}" for usage.`, exitCode: 2 };
+  return { stdout: '', stderr: `${PROGRAM}: ${message}\nRun "${help}" for usage.`, exitCode: EXIT.usage };
 }
 
 if (require.main === module) {

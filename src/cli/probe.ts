@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { parseArgs } from 'node:util';
-import { PROGRAM, UsageError, type CommandResult } from './usage';
+import { EXIT, PROGRAM, UsageError, type CommandResult } from './usage';
 
 const PROBE_HELP = `Usage: ${PROGRAM} probe URL [--header NAME] [--value-env VAR] [--host HOST] [--timeout MS] [--insecure]
 
@@ -19,7 +19,8 @@ Options:
   --insecure       do not verify an HTTPS certificate (the kubelet does not verify either)
   --help           show this help
 
-Exit codes: 0 healthy, 1 unhealthy or unreachable, 2 bad command line.`;
+Exit codes: 0 healthy, 1 unhealthy or unreachable, 2 bad command line (3, invalid configuration,
+is check's and explain's: probe reads no config file).`;
 
 /** The kubelet sends `User-Agent: kube-probe/<version>`; this names itself in the same style. */
 const USER_AGENT = 'kube-probe/koa-allow-healthchecks';
@@ -38,7 +39,7 @@ export async function runProbe(args: string[], env: NodeJS.ProcessEnv): Promise<
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) return { stdout: PROBE_HELP, exitCode: 0 };
+  if (values.help) return { stdout: PROBE_HELP, exitCode: EXIT.pass };
   const url = parseUrl(positionals);
   const timeout = Number(values.timeout);
   if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError('--timeout must be a whole number of milliseconds');
@@ -50,10 +51,10 @@ export async function runProbe(args: string[], env: NodeJS.ProcessEnv): Promise<
   const note = token === undefined ? `(no token in ${values['value-env']}: sent no ${values.header} header) ` : '';
 
   const outcome = await get(url, headers, timeout, values.insecure);
-  if ('error' in outcome) return { stdout: '', stderr: `probe ${url.href}: ${note}${outcome.error}`, exitCode: 1 };
+  if ('error' in outcome) return { stdout: '', stderr: `probe ${url.href}: ${note}${outcome.error}`, exitCode: EXIT.rejected };
   const healthy = outcome.status >= 200 && outcome.status < 400;
   const line = `probe ${url.href}: ${note}${outcome.status} ${outcome.statusText}`;
-  return healthy ? { stdout: line, exitCode: 0 } : { stdout: '', stderr: line, exitCode: 1 };
+  return healthy ? { stdout: line, exitCode: EXIT.pass } : { stdout: '', stderr: line, exitCode: EXIT.rejected };
 }
 
 function parseUrl(positionals: string[]): URL {
