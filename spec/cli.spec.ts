@@ -101,6 +101,19 @@ describe('the CLI', () => {
       expectNoToken(run);
     });
 
+    it('lists the directories it searched, up to the nearest package.json, found or not', async () => {
+      const root = makeProject({ '.healthchecksrc.json': CONFIG, 'src/routes/.keep': '' });
+      const found = await cli(['check', '--cwd', join(root, 'src', 'routes')], WITH_TOKENS);
+      expect(found.stdout).to.include(`Searched: ${join(root, 'src', 'routes')}, ${join(root, 'src')}, ${root}\n`);
+      const empty = makeProject({ 'lib/.keep': '' });
+      const none = await cli(['check', '--cwd', join(empty, 'lib')]);
+      expect(none.code).to.equal(0);
+      expect(none.stdout).to.include('Config file: none found').and.include(`Searched: ${join(empty, 'lib')}, ${empty}\n`);
+      expect(none.stdout).to.include('Put healthchecks.config.json next to your package.json');
+      const json = JSON.parse((await cli(['check', '--cwd', join(empty, 'lib'), '--json'])).stdout) as { searched: string[] };
+      expect(json.searched).to.deep.equal([join(empty, 'lib'), empty]);
+    });
+
     it('gives machine output with --json', async () => {
       const cwd = makeProject({ '.healthchecksrc.json': CONFIG });
       const run = await cli(['check', '--cwd', cwd, '--json'], WITH_TOKENS);

@@ -1,4 +1,5 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { HealthChecksConfigError, loadConfig } from '../src';
@@ -42,12 +43,32 @@ describe('loadConfig', () => {
     });
   }
 
-  it('searches the places in the documented order', () => {
-    const files = Object.fromEntries(SEARCH_PLACES.slice(1).map((place) => [place, contentFor(place)]));
-    const cwd = makeProject(files);
-    for (const place of SEARCH_PLACES.slice(1)) {
-      expect(loadConfig({ cwd })?.filepath).to.equal(join(cwd, place));
-      rmSync(join(cwd, place));
+  it('searches the places in the documented order, TypeScript included', () => {
+    // In a fresh process with no ts-node, so that a TypeScript config meets Node itself: loaded where Node strips
+    // types, refused with the version that would where it cannot.
+    const cwd = makeProject(Object.fromEntries(SEARCH_PLACES.slice(1).map((place) => [place, contentFor(place)])));
+    const script = `
+      const { rmSync } = require('node:fs');
+      const { loadConfig } = require(${JSON.stringify(join(__dirname, '..', 'dist'))});
+      for (;;) {
+        try {
+          const found = loadConfig({ cwd: process.cwd() });
+          if (found === null) break;
+          console.log(found.filepath, found.config.exemptPaths[0]);
+          rmSync(found.filepath);
+        } catch (error) {
+          console.log(error.filepath, error.problems[0]);
+          rmSync(error.filepath);
+        }
+      }`;
+    const result = spawnSync(process.execPath, ['-e', script], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    const lines = result.stdout.trim().split('\n');
+    expect(lines, result.stderr).to.have.length(SEARCH_PLACES.length - 1);
+    const typeScript = Boolean((process.features as { typescript?: unknown }).typescript);
+    for (const [index, place] of SEARCH_PLACES.slice(1).entries()) {
+      const loaded = !/\.[cm]?ts$/.test(place) || typeScript;
+      const expected = loaded ? `/${place}` : `${place} is TypeScript, and this Node (${process.version}) cannot load it. Node 22.18+, 23.6+ and 24`;
+      expect(lines[index]).to.include(`${join(cwd, place)} ${expected}`);
     }
   });
 
@@ -81,9 +102,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ cwd, configFile: 'config/probes.yaml' })).to.deep.equal({ config: CONFIG, filepath: join(cwd, 'config/probes.yaml') });
   });
 
-  it('reads an empty named file as an empty config', () => {
-    const cwd = makeProject({ 'empty.json': '' });
-    expect(loadConfig({ cwd, configFile: 'empty.json' })?.config).to.deep.equal({});
+  it('refuses an empty file, found or named, rather than fall back to the defaults', () => {
+    const cwd = makeProject({ 'empty.json': '', '.healthchecksrc.yaml': '# allowedHosts: [example.com]\n\n' });
+    for (const error of [thrownBy(() => loadConfig({ cwd, configFile: 'empty.json' })), thrownBy(() => loadConfig({ cwd }))]) {
+      expect(error).to.be.instanceOf(HealthChecksConfigError);
+      expect(error.message).to.include('The file is empty: it holds no configuration').and.include('delete it to use the defaults');
+    }
+    expect(thrownBy(() => loadConfig({ cwd })).message).to.include(join(cwd, '.healthchecksrc.yaml'));
   });
 
   it('names a configFile that does not exist', () => {
@@ -121,6 +146,7 @@ describe('loadConfig', () => {
 function contentFor(place: string): string {
   const config = JSON.stringify({ exemptPaths: [`/${place}`] });
   if (place.endsWith('.mjs')) return `export default ${config};`;
-  if (place.endsWith('js')) return `module.exports = ${config};`;
+  if (place.endsWith('js') || place.endsWith('.cts')) return `module.exports = ${config};`;
+  if (place.endsWith('ts')) return `const config: { exemptPaths: string[] } = ${config};\nexport default config;`;
   return config;
 }

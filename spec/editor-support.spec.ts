@@ -69,7 +69,7 @@ describe('editor support', () => {
   it('prepares a SchemaStore catalog entry that matches the JSON and YAML config names', () => {
     const entry = JSON.parse(readFileSync(join(ROOT, 'docs', 'schemastore-catalog-entry.json'), 'utf8')) as Record<string, unknown>;
     expect(entry).to.have.all.keys('name', 'description', 'fileMatch', 'url');
-    const dataPlaces = SEARCH_PLACES.filter((place) => !/\.(c|m)?js$/.test(place) && place !== 'package.json');
+    const dataPlaces = SEARCH_PLACES.filter((place) => !/\.(c|m)?(js|ts)$/.test(place) && place !== 'package.json');
     expect(entry.fileMatch).to.have.members(dataPlaces);
     expect(entry.url).to.match(/\/schema\/healthchecks\.schema\.json$/);
   });

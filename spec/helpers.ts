@@ -56,16 +56,21 @@ export const NO_TOKEN = { HEALTH_CHECK_HEADER_VALUE: undefined };
  * Makes a temporary project directory holding `files` (path → content; objects are written as JSON) and returns its
  * path. A package.json is added unless given, so that the config search stops there. `removeProjects()` deletes them.
  */
-export function makeProject(files: Record<string, string | object>): string {
+export function makeProject(files: Record<string, string | object>, { packageJson = true } = {}): string {
   const root = mkdtempSync(join(tmpdir(), 'koa-allow-healthchecks-'));
   createdProjects.push(root);
-  const withPackage = 'package.json' in files ? files : { 'package.json': { name: 'fixture' }, ...files };
+  const withPackage = !packageJson || 'package.json' in files ? files : { 'package.json': { name: 'fixture' }, ...files };
   for (const [relative, content] of Object.entries(withPackage)) {
     const path = join(root, relative);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   }
   return root;
+}
+
+/** Like {@link makeProject}, with no package.json added: a directory outside any project. */
+export function makeDirectory(files: Record<string, string | object>): string {
+  return makeProject(files, { packageJson: false });
 }
 
 const createdProjects: string[] = [];

@@ -11,7 +11,8 @@ of this shell, and prints where it came from and what it resolves to. Tokens are
 
 Options:
   --config FILE  load this config file instead of searching (relative to --cwd)
-  --cwd DIR      where the search starts (default: the current directory)
+  --cwd DIR      where the search starts (default: the current directory); it goes up to the
+                 nearest directory with a package.json, and the directories searched are listed
   --json         print one JSON object instead of text
   --help         show this help
 
@@ -30,9 +31,9 @@ export function runCheck(args: string[], env: NodeJS.ProcessEnv): CommandResult 
   const advice = adviceFor(resolved);
   const warnings = publicSuffixWarnings(resolved.allowedHosts);
   if (values.json) {
-    const report = { valid: true, filepath: resolved.filepath ?? null, config, warnings, advice };
+    const report = { valid: true, filepath: resolved.filepath ?? null, searched: resolved.searched, config, warnings, advice };
     return { stdout: JSON.stringify(report, null, 2), exitCode: EXIT.pass };
   }
   const lines = [...warnings.map((line) => `Warning: ${line}`), ...advice.map((line) => `Note: ${line}`)];
-  return { stdout: [formatConfig(resolved.filepath, config), ...lines, 'The configuration is valid.'].join('\n'), exitCode: EXIT.pass };
+  return { stdout: [formatConfig(resolved.filepath, resolved.searched, config), ...lines, 'The configuration is valid.'].join('\n'), exitCode: EXIT.pass };
 }

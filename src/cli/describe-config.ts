@@ -71,8 +71,12 @@ export function adviceFor(resolved: ResolvedConfig): string[] {
 }
 
 /** The human form of `check`'s report. */
-export function formatConfig(filepath: string | undefined, config: RedactedConfig): string {
+export function formatConfig(filepath: string | undefined, searched: readonly string[], config: RedactedConfig): string {
   const lines = [`Config file: ${filepath ?? 'none found (defaults and environment only)'}`];
+  if (searched.length > 0) lines.push(`Searched: ${searched.join(', ')}`);
+  if (filepath === undefined && searched.length > 0) {
+    lines.push('  Put healthchecks.config.json next to your package.json, or name the file with --config.');
+  }
   lines.push(`allowedHosts: ${config.allowedHosts.join(', ')}${config.usesDefaultHosts ? ' (defaults)' : ''}`);
   if (config.probe.enabled) {
     lines.push('probe: on');

@@ -12,7 +12,8 @@ export const CONFIG_OPTIONS = {
 } as const;
 
 /**
- * Resolves and compiles the configuration as `healthChecks()` does, with this shell's environment. A configuration
+ * Resolves and compiles the configuration as `healthChecks()` does, with this shell's environment. The search starts
+ * in `--cwd` or the shell's directory; the CLI's own entry module is in node_modules, so that fallback is skipped. A configuration
  * error becomes the command's result: its problems, on stderr or as JSON, and exit code 3.
  */
 export function loadForCli(
@@ -20,7 +21,7 @@ export function loadForCli(
   env: NodeJS.ProcessEnv,
 ): { resolved: ResolvedConfig; settings: Settings } | { failure: CommandResult } {
   try {
-    const resolved = resolveConfig({ cwd: values.cwd, configFile: values.config }, env);
+    const resolved = resolveConfig({ cwd: values.cwd, configFile: values.config }, env, null);
     return { resolved, settings: compileSettings(resolved) };
   } catch (error) {
     if (!(error instanceof HealthChecksConfigError)) throw error;

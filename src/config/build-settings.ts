@@ -3,7 +3,8 @@ import type { Policy, ProbePolicy } from '../core/decide';
 import { compileTokenVerifier } from '../core/probe-token';
 import type { HealthChecksOptions } from '../options';
 import type { ResolverOptions } from './resolver-options';
-import { DEFAULT_ALLOWED_HOSTS, resolveConfig, type ResolvedConfig, type ResolvedProbe } from './resolve-config';
+import { resolveConfig, type ResolvedConfig, type ResolvedProbe } from './resolve-config';
+import { warnAboutStartupConfig } from './startup-warnings';
 
 /** Everything the middleware needs, resolved and compiled once at startup. */
 export interface Settings {
@@ -20,8 +21,6 @@ export interface Settings {
   readonly watch: boolean;
 }
 
-let warnedAboutDefaultHosts = false;
-
 /**
  * Resolves the configuration and compiles it into lookup structures, as `healthChecks()` does at startup.
  *
@@ -29,7 +28,7 @@ let warnedAboutDefaultHosts = false;
  */
 export function buildSettings(options: HealthChecksOptions = {}, env: NodeJS.ProcessEnv = process.env): Settings {
   const resolved = resolveConfig(options, env);
-  if (resolved.usesDefaultHosts) warnAboutDefaultHostsInProduction(env);
+  warnAboutStartupConfig(resolved, env);
   return compileSettings(resolved);
 }
 
@@ -59,14 +58,4 @@ function compileProbe(probe: ResolvedProbe): ProbePolicy {
     methods: new Set(probe.methods),
     localAddress: probe.localAddress,
   };
-}
-
-function warnAboutDefaultHostsInProduction(env: NodeJS.ProcessEnv): void {
-  if (env.NODE_ENV !== 'production' || warnedAboutDefaultHosts) return;
-  warnedAboutDefaultHosts = true;
-  process.emitWarning(
-    `koa-allow-healthchecks: allowedHosts is not configured, so only ${DEFAULT_ALLOWED_HOSTS.join(', ')} are ` +
-      'allowed. Set allowedHosts to the hosts this app serves.',
-    { code: 'KOA_ALLOW_HEALTHCHECKS_DEFAULT_HOSTS' },
-  );
 }

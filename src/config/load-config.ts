@@ -1,32 +1,20 @@
-import { resolve } from 'node:path';
-import { cosmiconfigSync, defaultLoadersSync, type LoaderSync } from 'cosmiconfig';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { HealthChecksConfigError, fileSource } from '../errors';
-import { describeParseError } from './parse-error';
+import { ConfigFileProblem, loaderFor } from './file-loaders';
+import { entryDirectory, searchDirectories, SEARCH_PLACES } from './search-directories';
 
-/** The module name cosmiconfig searches for: `.healthchecksrc*`, `healthchecks.config.*`, package.json `healthchecks`. */
-const MODULE_NAME = 'healthchecks';
+export { SEARCH_PLACES } from './search-directories';
 
-/** Search order within each directory; the first file found wins. */
-export const SEARCH_PLACES: readonly string[] = [
-  'package.json',
-  '.healthchecksrc',
-  '.healthchecksrc.json',
-  '.healthchecksrc.yaml',
-  '.healthchecksrc.yml',
-  '.healthchecksrc.js',
-  '.healthchecksrc.cjs',
-  '.healthchecksrc.mjs',
-  'healthchecks.config.js',
-  'healthchecks.config.cjs',
-  'healthchecks.config.mjs',
-  'healthchecks.config.json',
-  'healthchecks.config.yaml',
-  'healthchecks.config.yml',
-];
+/** The package.json key that holds a config. */
+const PACKAGE_KEY = 'healthchecks';
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
-  /** Where the search starts; it goes up to the nearest directory with a package.json. Default: `process.cwd()`. */
+  /**
+   * Where the search starts; it goes up to the nearest directory with a package.json. Default: `process.cwd()`, and
+   * when no file is found from there, the directory of the app's entry module. Given explicitly, only `cwd` is searched.
+   */
   cwd?: string;
   /** A config file to load instead of searching (relative to `cwd`), or `false` to load no file at all. */
   configFile?: string | false;
@@ -38,83 +26,103 @@ export interface LoadedConfig {
   filepath: string;
 }
 
+/** What a search found, and the directories it looked in, in order. */
+export interface ConfigSearch {
+  readonly found: LoadedConfig | null;
+  readonly searched: readonly string[];
+}
+
 /**
  * Finds and reads the config file synchronously, as `healthChecks()` does at startup. Returns `null` when no file is
  * found or `configFile` is `false`. The content is returned as read: `healthChecks()` validates it.
  *
- * @throws {HealthChecksConfigError} when the file named by `configFile` does not exist, or a file cannot be parsed.
+ * @throws {HealthChecksConfigError} when the file named by `configFile` does not exist, or a file cannot be read.
  */
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig | null {
-  const { cwd = process.cwd(), configFile } = options;
-  if (configFile === false) return null;
-  const explorer = cosmiconfigSync(MODULE_NAME, {
-    searchPlaces: [...SEARCH_PLACES],
-    searchStrategy: 'project',
-    cache: false,
-    loaders: {
-      '.json': reportingFile(loadJson),
-      '.yaml': reportingFile(defaultLoadersSync['.yaml']),
-      '.yml': reportingFile(defaultLoadersSync['.yml']),
-      noExt: reportingFile(defaultLoadersSync.noExt),
-      '.js': reportingFile(loadModule),
-      '.cjs': reportingFile(loadModule),
-      '.mjs': reportingFile(loadModule),
-    },
-  });
-  const result = configFile === undefined ? explorer.search(cwd) : loadNamedFile(resolve(cwd, configFile));
-  if (result === null) return null;
-  return { config: result.isEmpty === true ? {} : result.config, filepath: result.filepath };
-
-  function loadNamedFile(filepath: string) {
-    try {
-      return explorer.load(filepath);
-    } catch (error) {
-      if (error instanceof HealthChecksConfigError) throw error;
-      if ((error as { code?: unknown }).code === 'ENOENT') {
-        throw new HealthChecksConfigError(fileSource(filepath), [
-          'The file does not exist. Fix the configFile option, or leave it out to search for a config file.',
-        ]);
-      }
-      // cosmiconfig's own errors (an unknown extension, a directory) quote no file content.
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new HealthChecksConfigError(
-        fileSource(filepath),
-        [`The file could not be loaded: ${reason}. Use one of the formats listed in the README.`],
-        { cause: error },
-      );
-    }
-  }
+  return findConfig(options).found;
 }
 
 /**
- * Loads `.js`, `.cjs` and `.mjs` files with `require()`, which also loads ES modules on Node 20.19+, so the whole
- * search stays synchronous. An ES module's default export is the config.
+ * {@link loadConfig}, with the directories searched. `entryDir` is where the search goes when there is no file from
+ * `cwd`; by default the entry module's directory when `cwd` is not given, and nowhere when it is.
  */
-const loadModule: LoaderSync = (filepath) => {
-  delete require.cache[filepath];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- require() keeps the search synchronous
-  const loaded: unknown = require(filepath);
-  return isModuleNamespace(loaded) ? loaded.default : loaded;
-};
-
-function isModuleNamespace(value: unknown): value is { default: unknown } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'Module'
-  );
+export function findConfig(
+  options: LoadConfigOptions,
+  entryDir: string | null = options.cwd === undefined ? entryDirectory() : null,
+): ConfigSearch {
+  const { cwd = process.cwd(), configFile } = options;
+  if (configFile === false) return { found: null, searched: [] };
+  if (configFile !== undefined) return { found: readNamedFile(resolve(cwd, configFile)), searched: [] };
+  const directories = searchDirectories(cwd, entryDir);
+  for (const [index, directory] of directories.entries()) {
+    const found = searchDirectory(directory);
+    if (found !== null) return { found, searched: directories.slice(0, index + 1) };
+  }
+  return { found: null, searched: directories };
 }
 
-/** JSON.parse, without cosmiconfig's parse-json and its dependencies, which would cost startup time. */
-const loadJson: LoaderSync = (_filepath, content) => JSON.parse(content) as unknown;
+/** The first config in one directory, in {@link SEARCH_PLACES} order. One `readdir` instead of a `stat` per place. */
+function searchDirectory(directory: string): LoadedConfig | null {
+  let present: Set<string>;
+  try {
+    present = new Set(readdirSync(directory));
+  } catch {
+    return null;
+  }
+  for (const place of SEARCH_PLACES) {
+    if (!present.has(place)) continue;
+    const filepath = join(directory, place);
+    if (place !== 'package.json') return { config: readConfigFile(filepath), filepath };
+    const config = packageConfig(filepath);
+    if (config !== undefined) return { config, filepath };
+  }
+  return null;
+}
 
-/** Wraps a loader so that a file that cannot be parsed throws a HealthChecksConfigError naming it. */
-function reportingFile(loader: LoaderSync): LoaderSync {
-  return (filepath, content) => {
-    try {
-      return loader(filepath, content);
-    } catch (error) {
-      throw new HealthChecksConfigError(fileSource(filepath), [describeParseError(error, content)]);
+function readNamedFile(filepath: string): LoadedConfig {
+  return { config: readConfigFile(filepath, 'configFile'), filepath };
+}
+
+/** A package.json's `healthchecks` key, or `undefined` when it has none. */
+function packageConfig(filepath: string): unknown {
+  const content = readFileSync(filepath, 'utf8');
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(content);
+  } catch {
+    return undefined; // Node reports a broken package.json itself; its config key is unreadable either way.
+  }
+  return typeof manifest === 'object' && manifest !== null ? (manifest as Record<string, unknown>)[PACKAGE_KEY] : undefined;
+}
+
+/**
+ * Reads and parses one config file. An empty file is an error, not the defaults: a file cut short by a deploy must not
+ * quietly turn the allowlist into the development defaults.
+ */
+function readConfigFile(filepath: string, namedBy?: 'configFile'): unknown {
+  const problem = (line: string, cause?: unknown) => new HealthChecksConfigError(fileSource(filepath), [line], { cause });
+  let content: string;
+  try {
+    content = readFileSync(filepath, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ENOENT' && namedBy !== undefined) {
+      throw problem('The file does not exist. Fix the configFile option, or leave it out to search for a config file.');
     }
-  };
+    throw problem(`The file could not be read (${typeof code === 'string' ? code : 'unknown error'}).`);
+  }
+  if (content.trim() === '') throw problem(EMPTY_FILE);
+  let config: unknown;
+  try {
+    config = loaderFor(filepath)(filepath, content);
+  } catch (error) {
+    if (error instanceof ConfigFileProblem) throw problem(error.message);
+    throw error;
+  }
+  if (config === undefined || config === null) throw problem(EMPTY_FILE);
+  return config;
 }
+
+const EMPTY_FILE =
+  'The file is empty: it holds no configuration. Write one in it, such as {"allowedHosts": ["example.com"]}, or ' +
+  'delete it to use the defaults.';

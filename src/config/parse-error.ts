@@ -1,40 +1,68 @@
-/**
- * Describes why a config file could not be parsed, by kind and position only. Parsers quote the file's text in their
- * messages, and that text may hold the probe token, so neither their messages nor the original error are passed on.
+import { basename, extname } from 'node:path';
+
+/*
+ * Why a config file could not be read, by kind and position. Parsers and Node quote the file's text in their messages,
+ * and that text may hold the probe token, so their messages are never passed on whole: only the fixed wording of a
+ * known case, or a reason that is plain words.
  */
-export function describeParseError(error: unknown, content: string): string {
-  const name = error instanceof Error ? error.name : 'Error';
-  const message = error instanceof Error ? error.message : '';
-  const position = locate(error, content);
-  const at = position === undefined ? '' : ` at line ${position.line}, column ${position.column}`;
-  const fix = position === undefined ? 'Fix its syntax.' : 'Fix the syntax there.';
-  if (name === 'SyntaxError' && message.includes('JSON')) return `The file is not valid JSON${at}. ${fix}`;
-  if (name === 'YAMLException') return `The file is not valid YAML${at}. ${fix}`;
-  if (name === 'SyntaxError') return `The module has a syntax error${at}. ${fix}`;
-  return `The module threw ${withArticle(name)} while loading${at}. Make it export the configuration without throwing.`;
+
+/** A parser's reason is kept only when it is plain words, which cannot quote a token: "bad indentation of a mapping entry". */
+const PLAIN_WORDS = /^[a-z][a-z ,()-]*$/i;
+
+export function describeYamlError(error: unknown): string {
+  const { reason, mark } = error as { reason?: unknown; mark?: { line?: unknown; column?: unknown } };
+  const at =
+    typeof mark?.line === 'number' && typeof mark.column === 'number' ? ` at line ${mark.line + 1}, column ${mark.column + 1}` : '';
+  const why = typeof reason === 'string' && PLAIN_WORDS.test(reason) ? `: ${reason}` : '';
+  return `The file is not valid YAML${at}${why}. Fix the syntax there.`;
 }
 
-interface Position {
-  line: number;
-  column: number;
-}
-
-function locate(error: unknown, content: string): Position | undefined {
-  const mark = (error as { mark?: { line?: unknown; column?: unknown } }).mark;
-  if (typeof mark?.line === 'number' && typeof mark.column === 'number') {
-    return { line: mark.line + 1, column: mark.column + 1 };
+/** Explains why `require()` of a `.js`, `.cjs`, `.mjs` (or TypeScript) config failed. */
+export function describeModuleError(error: unknown, filepath: string): string {
+  const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };
+  const text = typeof message === 'string' ? message : '';
+  if (code === 'ERR_REQUIRE_ASYNC_MODULE') {
+    return (
+      'The module uses top-level await, and healthChecks() loads its config synchronously at startup. Export the ' +
+      'config without awaiting, or await the values in your app and pass them to healthChecks() as options.'
+    );
   }
-  const message = error instanceof Error ? error.message : '';
-  const offset = /at position (\d+)/.exec(message)?.[1];
-  if (offset !== undefined) return positionOfOffset(content, Number(offset));
-  const stackLine = /:(\d+)(?::(\d+))?\n/.exec(error instanceof Error ? (error.stack ?? '') : '');
-  if (stackLine?.[1] !== undefined) return { line: Number(stackLine[1]), column: Number(stackLine[2] ?? 1) };
-  return undefined;
+  if (name === 'ReferenceError' && /^(module|exports|require) is not defined in ES module scope/.test(text)) {
+    const why = text.includes('"type": "module"') ? ', because the nearest package.json says "type": "module"' : '';
+    return (
+      `The file uses module.exports or require(), but Node loads it as an ES module${why}. ` +
+      `Rename it to ${commonJsName(filepath)}, or write \`export default { ... }\` instead.`
+    );
+  }
+  const position = positionIn(error, filepath);
+  const at = position === undefined ? '' : ` at line ${position.line}${position.column === undefined ? '' : `, column ${position.column}`}`;
+  if (name === 'SyntaxError') return `The module has a syntax error${at}. Fix the syntax there.`;
+  const kind = typeof name === 'string' && /^\w+$/.test(name) ? name : 'Error';
+  return `The module threw ${withArticle(kind)} while loading${at}. Make it export the configuration without throwing.`;
 }
 
-function positionOfOffset(content: string, offset: number): Position {
-  const before = content.slice(0, offset).split('\n');
-  return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
+/** A TypeScript config on a Node that cannot strip types. */
+export function describeTypeScriptUnsupported(filepath: string): string {
+  return (
+    `${basename(filepath)} is TypeScript, and this Node (${process.version}) cannot load it. Node 22.18+, 23.6+ and 24 ` +
+    'strip the types and load it as it is. Upgrade Node, or write the config as .json, .yaml, .cjs or .mjs.'
+  );
+}
+
+/** The CommonJS name of a file: `.js` and `.mjs` become `.cjs`, `.ts` and `.mts` become `.cts`. */
+function commonJsName(filepath: string): string {
+  const extension = extname(filepath);
+  const typed = extension.endsWith('ts');
+  return basename(filepath, extension) + (typed ? '.cts' : '.cjs');
+}
+
+/** The line (and column) of the first stack frame in the config file itself, never one in this package. */
+function positionIn(error: unknown, filepath: string): { line: number; column: number | undefined } | undefined {
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  const escaped = filepath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const frame = new RegExp(`${escaped}:(\\d+)(?::(\\d+))?`).exec(stack);
+  if (frame?.[1] === undefined) return undefined;
+  return { line: Number(frame[1]), column: frame[2] === undefined ? undefined : Number(frame[2]) };
 }
 
 function withArticle(name: string): string {

@@ -3,7 +3,7 @@ import type { HostPattern } from '../core/host-pattern';
 import { HealthChecksConfigError, OPTIONS_SOURCE, fileSource, type ConfigSource } from '../errors';
 import type { HealthChecksOptions } from '../options';
 import { checkConfig, parseAllowedHosts, type CheckedConfig } from './check-config';
-import { loadConfig } from './load-config';
+import { findConfig } from './load-config';
 import { mergeConfig, withoutUndefined } from './merge-config';
 import { resolveTokens, type TokenSource } from './probe-tokens';
 import { checkProgrammaticOptions, PROGRAMMATIC_KEYS } from './programmatic-options';
@@ -40,6 +40,8 @@ export interface ResolvedProbe {
 export interface ResolvedConfig {
   /** The config file it came from, if any. */
   readonly filepath: string | undefined;
+  /** The directories searched for a config file, in order; empty when `configFile` named one or was `false`. */
+  readonly searched: readonly string[];
   readonly allowedHosts: readonly string[];
   readonly usesDefaultHosts: boolean;
   readonly hostPatterns: readonly HostPattern[];
@@ -60,13 +62,18 @@ export interface ResolvedConfig {
 
 /**
  * Loads the config file, checks it and the options, and merges defaults < file < environment (the token) < options.
+ * `entryDir` is where the search goes when there is no file from `cwd` (see `findConfig`); the CLI passes `null`.
  *
  * @throws {HealthChecksConfigError} for any problem, naming the file or the options it came from.
  */
-export function resolveConfig(options: HealthChecksOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+export function resolveConfig(
+  options: HealthChecksOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+  entryDir?: string | null,
+): ResolvedConfig {
   const { cwd, configFile, onReject, resolver, config: optionConfig } = checkProgrammaticOptions(withoutUndefined(options));
   const fromOptions = checked(optionConfig, OPTIONS_SOURCE, PROGRAMMATIC_KEYS);
-  const loaded = loadConfig({ cwd, configFile });
+  const { found: loaded, searched } = findConfig({ cwd, configFile }, entryDir);
   const file = loaded === null ? undefined : { source: fileSource(loaded.filepath), content: loaded.config };
   const fromFile = file === undefined ? undefined : checked(file.content, file.source);
 
@@ -77,6 +84,7 @@ export function resolveConfig(options: HealthChecksOptions = {}, env: NodeJS.Pro
 
   return {
     filepath: loaded?.filepath,
+    searched,
     allowedHosts: merged.allowedHosts ?? DEFAULT_ALLOWED_HOSTS,
     usesDefaultHosts: hostPatterns === undefined,
     hostPatterns: hostPatterns ?? DEFAULT_HOST_PATTERNS,
