@@ -25,7 +25,7 @@ export function parseHostPattern(text: string): HostPatternResult {
   if (/\s/.test(text)) return { problem: 'contains whitespace. Remove it.' };
   if (text === '*') return { pattern: { kind: 'any', text } };
   if (text.includes('%')) return { problem: 'contains "%". An IPv6 zone (as in "fe80::1%eth0") never appears in a Host header; leave it out.' };
-  if (text.includes('/')) return parseRange(text);
+  if (text.includes('/')) return looksLikeUrl(text) ?? parseRange(text);
   const split = splitPort(text);
   if ('problem' in split) return split;
   const { host, port } = split;
@@ -101,6 +101,31 @@ function nameProblem(name: string): string {
     return 'has a punycode ("xn--") label that does not decode, so no request can carry it. Write the name in Unicode, or in valid punycode.';
   }
   return 'is not a valid host name, so it could never match. Use letters, digits, "-" and "." between non-empty labels.';
+}
+
+/**
+ * A URL or a host with a path, as people paste them from a browser ("https://example.com", "example.com/"), gets the
+ * host to write instead, not an IP range error. An IP address before the "/", or a number after it, is a range.
+ */
+function looksLikeUrl(text: string): { problem: string } | undefined {
+  const isUrl = text.includes('://') || text.startsWith('//');
+  const beforeSlash = text.slice(0, text.indexOf('/')).replace(/^\[(.*)\]$/, '$1');
+  if (!isUrl && (isIP(beforeSlash) !== 0 || /^[^/]+\/[0-9]{1,3}$/.test(text))) return undefined;
+  const host = hostOfUrl(isUrl ? text : `http://${text}`);
+  const instead = host === undefined || host === '' ? ', such as "example.com"' : `: ${JSON.stringify(host)}`;
+  return {
+    problem: isUrl
+      ? `is a URL. Write the host alone, without the scheme and path${instead}.`
+      : `has a path. Write the host alone, without the path${instead}.`,
+  };
+}
+
+function hostOfUrl(text: string): string | undefined {
+  try {
+    return new URL(text.startsWith('//') ? `http:${text}` : text).host;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseRange(text: string): HostPatternResult {
