@@ -173,6 +173,15 @@ describe('the CLI', () => {
       expect(report.warnings[0]).to.include('anyone can register a name there');
     });
 
+    it('says the public-suffix check was skipped when the optional peer tldts is not installed, with exit 0', async () => {
+      const cwd = makeProject({ '.healthchecksrc.json': { allowedHosts: ['.vercel.app'] } });
+      const preload = join(__dirname, 'fixtures', 'without-tldts.cjs');
+      const { stdout } = await promisify(execFile)(process.execPath, ['-r', preload, BIN, 'check', '--cwd', cwd], { env: { PATH: process.env.PATH ?? '' } });
+      expect(stdout).to.include('Note: The public-suffix check was skipped: it needs tldts, an optional peer dependency.');
+      expect(stdout).to.include('npm install --save-dev tldts').and.not.include('Warning:');
+      expect(stdout).to.include('The configuration is valid.');
+    });
+
     it('shows local-address probes and report-only mode', async () => {
       const cwd = makeProject({ '.healthchecksrc.json': { allowedHosts: ['example.com'], probe: { localAddress: true, paths: ['/healthz'] }, reportOnly: true } });
       const run = await cli(['check', '--cwd', cwd]);

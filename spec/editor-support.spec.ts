@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { SEARCH_PLACES } from '../src/config/load-config';
 
 const ROOT = join(__dirname, '..');
-const SCHEMA_PATH = join(ROOT, 'schema', 'healthchecks.schema.json');
+const SCHEMA_PATH = join(ROOT, 'schema.json');
 const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as SchemaNode;
 
 interface SchemaNode {
@@ -71,6 +71,6 @@ describe('editor support', () => {
     expect(entry).to.have.all.keys('name', 'description', 'fileMatch', 'url');
     const dataPlaces = SEARCH_PLACES.filter((place) => !/\.(c|m)?(js|ts)$/.test(place) && place !== 'package.json');
     expect(entry.fileMatch).to.have.members(dataPlaces);
-    expect(entry.url).to.match(/\/schema\/healthchecks\.schema\.json$/);
+    expect(entry.url).to.match(/\/koa-allow-healthchecks\/schema\.json$/);
   });
 });

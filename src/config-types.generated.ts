@@ -1,4 +1,4 @@
-/* Generated from schema/healthchecks.schema.json by `npm run generate:types`. Do not edit by hand. */
+/* Generated from schema.json by `npm run generate:types`. Do not edit by hand. */
 
 /**
  * Configuration for koa-allow-healthchecks: which Host headers a Koa app accepts, and how authenticated health probes get past that check.

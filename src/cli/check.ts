@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { adviceFor, formatConfig, redactConfig } from './describe-config';
-import { publicSuffixWarnings } from './public-suffix-warnings';
+import { PUBLIC_SUFFIX_CHECK_SKIPPED, publicSuffixWarnings } from './public-suffix-warnings';
 import { CONFIG_OPTIONS, loadForCli } from './load-for-cli';
 import { EXIT, PROGRAM, type CommandResult } from './usage';
 
@@ -18,6 +18,7 @@ Options:
 
 It warns about a .suffix or *.suffix entry whose suffix is on the Public Suffix List (".vercel.app",
 ".github.io", ".co.uk"): anyone can register names under it. Warnings do not change the exit code.
+That check needs tldts, an optional peer dependency: without it, check says that it was skipped.
 
 Exit codes: 0 valid, 2 bad command line, 3 invalid configuration (1, rejected, is explain's and probe's).`;
 
@@ -29,11 +30,13 @@ export function runCheck(args: string[], env: NodeJS.ProcessEnv): CommandResult 
   const { resolved } = loaded;
   const config = redactConfig(resolved);
   const advice = adviceFor(resolved);
-  const warnings = publicSuffixWarnings(resolved.allowedHosts);
+  const suffixWarnings = publicSuffixWarnings(resolved.allowedHosts);
+  const warnings = suffixWarnings ?? [];
+  const notes = suffixWarnings === undefined ? [...advice, PUBLIC_SUFFIX_CHECK_SKIPPED] : advice;
   if (values.json) {
-    const report = { valid: true, filepath: resolved.filepath ?? null, searched: resolved.searched, config, warnings, advice };
+    const report = { valid: true, filepath: resolved.filepath ?? null, searched: resolved.searched, config, warnings, advice: notes };
     return { stdout: JSON.stringify(report, null, 2), exitCode: EXIT.pass };
   }
-  const lines = [...warnings.map((line) => `Warning: ${line}`), ...advice.map((line) => `Note: ${line}`)];
+  const lines = [...warnings.map((line) => `Warning: ${line}`), ...notes.map((line) => `Note: ${line}`)];
   return { stdout: [formatConfig(resolved.filepath, resolved.searched, config), ...lines, 'The configuration is valid.'].join('\n'), exitCode: EXIT.pass };
 }

@@ -9,7 +9,7 @@ type JsonSchema = {
 };
 
 /**
- * schema/healthchecks.schema.json compiled ahead of time by Ajv's standalone mode (scripts/generate-validator.js), so
+ * schema.json compiled ahead of time by Ajv's standalone mode (scripts/generate-validator.js), so
  * that startup neither loads Ajv's compiler nor compiles the schema.
  */
 const validate = generatedValidator as unknown as ValidateFunction<HealthChecksConfig>;
@@ -28,7 +28,7 @@ const FIELD_RULES: Record<string, string> = {
 const SECRET_PATHS = ['probe.value'];
 
 /**
- * Checks `data` against schema/healthchecks.schema.json and returns one line per problem, each naming its key path
+ * Checks `data` against schema.json and returns one line per problem, each naming its key path
  * and what to do. An empty list means the data is valid. `extraRootKeys` names keys that are valid at the top level
  * besides the schema's own (the programmatic-only options), so that typo suggestions can find them too.
  */
