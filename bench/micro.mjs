@@ -6,10 +6,12 @@ import { isHostAllowed } from 'host-validation-middleware';
 import { allowlist, namesAndSuffixes } from './allowlists.mjs';
 import { djangoLinearScan } from './reference-matchers.mjs';
 
+// The internal modules, from the source: dist/ holds one bundle per entry point. ts-node compiles them as tsc would.
 const require = createRequire(import.meta.url);
-const { resolveConfig } = require('../dist/config/resolve-config.js');
-const { compileSettings } = require('../dist/config/build-settings.js');
-const { decide } = require('../dist/core/decide.js');
+require('ts-node/register');
+const { resolveConfig } = require('../src/config/resolve-config.ts');
+const { compileSettings } = require('../src/config/build-settings.ts');
+const { decide } = require('../src/core/decide.ts');
 
 export const SIZES = [1, 10, 100, 10_000, 100_000];
 const TOKEN = 'bench-token-0123456789';
@@ -97,8 +99,8 @@ export async function runMicro({ time = 150 } = {}) {
  * resolver's: the decision's miss, the cache lookup and the new decision.
  */
 export async function runResolverMicro({ time = 150 } = {}) {
-  const { createHostResolver } = require('../dist/live/host-resolver.js');
-  const { resolveDecision } = require('../dist/live/resolve-decision.js');
+  const { createHostResolver } = require('../src/live/host-resolver.ts');
+  const { resolveDecision } = require('../src/live/resolve-decision.ts');
   const tenant = 'shop.customer-42.example';
   const policyFor = (hosts) => compileSettings(resolveConfig({ configFile: false, allowedHosts: hosts }, {})).policy;
   const listed = policyFor([...allowlist(10_000), tenant]);

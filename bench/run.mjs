@@ -1,19 +1,26 @@
 // npm run bench: every benchmark in one run. Prints a Markdown report, writes bench/results.json, and replaces the
-// report in BENCHMARKS.md between its markers. Set BENCH_QUICK=1 for a short smoke run (not for figures), or pass
-// --report to rebuild the report from bench/results.json without measuring again.
+// report in BENCHMARKS.md between its markers. Set BENCH_QUICK=1 for a short smoke run (not for figures), pass
+// --report to rebuild the report from bench/results.json without measuring again, or --only=startup,footprint to
+// measure those two again and keep the other figures of bench/results.json.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runFlood, runUpdateSoak } from './live.mjs';
 import { runMicro, runResolverMicro, SIZES } from './micro.mjs';
 import { markdown } from './report.mjs';
+import { runFootprint } from './footprint.mjs';
 import { runStartup } from './startup.mjs';
 import { runThroughput } from './throughput.mjs';
 
 const resultsPath = fileURLToPath(new URL('./results.json', import.meta.url));
 const benchmarksPath = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
 
-const results = process.argv.includes('--report') ? JSON.parse(readFileSync(resultsPath, 'utf8')) : await measure();
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const results = process.argv.includes('--report')
+  ? JSON.parse(readFileSync(resultsPath, 'utf8'))
+  : only !== undefined
+    ? measureOnly(only)
+    : await measure();
 const report = markdown(results);
 console.log(report);
 if (!results.quick) {
@@ -35,7 +42,9 @@ async function measure() {
     platform: `${os.platform()} ${os.release()}`,
   };
   log('startup');
-  const startup = runStartup({ runs: quick ? 3 : 15 });
+  const startup = runStartup({ runs: quick ? 3 : 25 });
+  log('footprint of a production install');
+  const footprint = runFootprint();
   log('decision microbenchmark');
   const micro = await runMicro({ time: quick ? 20 : 150 });
   log('resolveHost cache microbenchmark');
@@ -49,7 +58,21 @@ async function measure() {
   log('update() soak');
   const updateSoak = await runUpdateSoak({ seconds: quick ? 5 : 60 });
   log('done');
-  const measured = { machine, quick, startup, micro, resolver, flood, floodControl, updateSoak, throughput, sizes: SIZES };
+  const measured = { machine, quick, startup, footprint, micro, resolver, flood, floodControl, updateSoak, throughput, sizes: SIZES };
+  writeFileSync(resultsPath, `${JSON.stringify(measured, null, 2)}\n`);
+  return measured;
+}
+
+/** Measures startup and/or the footprint again, keeping every other figure from bench/results.json. */
+function measureOnly(parts) {
+  const previous = JSON.parse(readFileSync(resultsPath, 'utf8'));
+  const unknown = parts.filter((part) => part !== 'startup' && part !== 'footprint');
+  if (unknown.length > 0) throw new Error(`--only takes startup and footprint, not ${unknown.join(', ')}`);
+  const measured = {
+    ...previous,
+    ...(parts.includes('startup') ? { startup: runStartup({ runs: 25 }) } : {}),
+    ...(parts.includes('footprint') ? { footprint: runFootprint() } : {}),
+  };
   writeFileSync(resultsPath, `${JSON.stringify(measured, null, 2)}\n`);
   return measured;
 }

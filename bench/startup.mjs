@@ -1,5 +1,6 @@
 // Startup cost, in fresh processes: `require('koa')` alone, against koa plus this package plus a healthChecks() call
-// that searches for a config file, validates it and compiles the matchers. Runs are interleaved; medians reported.
+// that searches for a config file, validates it and compiles the matchers. Runs are interleaved; medians reported,
+// and the median of each round's ratio to `require('koa')`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -42,9 +43,13 @@ export function runStartup({ runs = 15 } = {}) {
   } finally {
     rmSync(project, { recursive: true, force: true });
   }
+  const koa = samples.koa.map((value) => value.wall);
   return Object.entries(samples).map(([name, values]) => ({
     name,
     wallMs: Number(median(values.map((value) => value.wall)).toFixed(1)),
     inProcessMs: Number(median(values.map((value) => value.inProcess)).toFixed(1)),
+    // Each round's wall time over the koa run of the same round, then the median: a slow spell of the machine slows
+    // both runs of a round, so this ratio is steadier than the ratio of the two medians.
+    pairedRatioToKoa: Number(median(values.map((value, round) => value.wall / koa[round])).toFixed(3)),
   }));
 }

@@ -21,7 +21,10 @@ const DEFAULTS = {
   watch: false,
 } satisfies HealthChecksConfig;
 
-const DEFAULT_HOST_PATTERNS: readonly HostPattern[] = parseAllowedHosts(DEFAULT_ALLOWED_HOSTS).patterns;
+/** Parsed when used, not when loaded: parsing "[::1]" compiles Node's IPv6 address check, 4 ms of startup. */
+function defaultHostPatterns(): readonly HostPattern[] {
+  return parseAllowedHosts(DEFAULT_ALLOWED_HOSTS).patterns;
+}
 
 /** The probe bypass as configured, with its tokens resolved. */
 export interface ResolvedProbe {
@@ -87,7 +90,7 @@ export function resolveConfig(
     searched,
     allowedHosts: merged.allowedHosts ?? DEFAULT_ALLOWED_HOSTS,
     usesDefaultHosts: hostPatterns === undefined,
-    hostPatterns: hostPatterns ?? DEFAULT_HOST_PATTERNS,
+    hostPatterns: hostPatterns ?? defaultHostPatterns(),
     probe: resolveProbe(merged, fromOptions, fromFile, env, probeConfiguredIn),
     exemptPaths: merged.exemptPaths ?? [],
     trustProxy: merged.trustProxy,

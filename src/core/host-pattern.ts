@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP, isIPv4 } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { parseHostHeader, parsePort } from './parse-host';
 
@@ -34,7 +34,7 @@ export function parseHostPattern(text: string): HostPatternResult {
     if (isIP(address) !== 6) return { problem: 'is not a valid IPv6 address in brackets, such as "[::1]".' };
     return { pattern: { kind: 'address', text, address, family: 6, ...withPort(port) } };
   }
-  if (isIP(host) === 4) return { pattern: { kind: 'address', text, address: host, family: 4, ...withPort(port) } };
+  if (isIPv4(host)) return { pattern: { kind: 'address', text, address: host, family: 4, ...withPort(port) } };
   if (host.startsWith('*.')) return namePattern(text, 'subdomains', host.slice(2), port);
   if (host.startsWith('.')) return namePattern(text, 'domain', host.slice(1), port);
   if (host.includes('*')) {

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP, isIPv4 } from 'node:net';
 import { domainToASCII } from 'node:url';
 
 /** A Host header value that passed validation, split and normalised. */
@@ -79,7 +79,7 @@ function parseName(raw: string): ParsedHost | undefined {
 
   const name = nameEnd === raw.length ? raw : raw.slice(0, nameEnd);
   const hostname = hasUpperCase ? name.toLowerCase() : name;
-  const address = digitsAndDotsOnly && isIP(hostname) === 4 ? hostname : undefined;
+  const address = digitsAndDotsOnly && isIPv4(hostname) ? hostname : undefined;
   if (address !== undefined) return { hostname, port, address };
   // What the URL parser, and so Koa's ctx.URL, would read as another host or refuse (see above).
   if (endsInNumber(raw, trailingDot ? previousLabelStart : labelStart, nameEnd)) return undefined;
