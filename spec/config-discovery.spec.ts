@@ -62,6 +62,12 @@ describe('config discovery', () => {
       expect(start(join(app, 'dist', 'server.js'), '/').status).to.equal(200);
     });
 
+    it('finds it when a process manager loads the app from a main module of its own, as pm2 does', () => {
+      const app = makeProject({ 'healthchecks.config.json': APP_CONFIG, 'server.js': serverFile() });
+      const manager = makeProject({ 'container.js': `process.argv[1] = ${JSON.stringify(join(app, 'server.js'))}; require(process.argv[1]);` });
+      expect(start(join(manager, 'container.js'), '/').status).to.equal(200);
+    });
+
     it('prefers a config found from the working directory', () => {
       const app = makeProject({ 'healthchecks.config.json': APP_CONFIG, 'server.js': serverFile() });
       const elsewhere = makeProject({ 'healthchecks.config.json': { allowedHosts: ['other.example'] } });

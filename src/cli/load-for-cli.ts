@@ -21,7 +21,7 @@ export function loadForCli(
   env: NodeJS.ProcessEnv,
 ): { resolved: ResolvedConfig; settings: Settings } | { failure: CommandResult } {
   try {
-    const resolved = resolveConfig({ cwd: values.cwd, configFile: values.config }, env, null);
+    const resolved = resolveConfig({ cwd: values.cwd, configFile: values.config }, env, []);
     return { resolved, settings: compileSettings(resolved) };
   } catch (error) {
     if (!(error instanceof HealthChecksConfigError)) throw error;

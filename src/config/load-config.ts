@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HealthChecksConfigError, fileSource } from '../errors';
 import { ConfigFileProblem, loaderFor } from './file-loaders';
-import { entryDirectory, searchDirectories, SEARCH_PLACES } from './search-directories';
+import { entryDirectories, searchDirectories, SEARCH_PLACES } from './search-directories';
 
 export { SEARCH_PLACES } from './search-directories';
 
@@ -43,17 +43,17 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig | null
 }
 
 /**
- * {@link loadConfig}, with the directories searched. `entryDir` is where the search goes when there is no file from
- * `cwd`; by default the entry module's directory when `cwd` is not given, and nowhere when it is.
+ * {@link loadConfig}, with the directories searched. `entryDirs` is where the search goes when there is no file from
+ * `cwd`: by default the entry script's directory when `cwd` is not given, and nowhere when it is.
  */
 export function findConfig(
   options: LoadConfigOptions,
-  entryDir: string | null = options.cwd === undefined ? entryDirectory() : null,
+  entryDirs: readonly string[] = options.cwd === undefined ? entryDirectories() : [],
 ): ConfigSearch {
   const { cwd = process.cwd(), configFile } = options;
   if (configFile === false) return { found: null, searched: [] };
   if (configFile !== undefined) return { found: readNamedFile(resolve(cwd, configFile)), searched: [] };
-  const directories = searchDirectories(cwd, entryDir);
+  const directories = searchDirectories(cwd, entryDirs);
   for (const [index, directory] of directories.entries()) {
     const found = searchDirectory(directory);
     if (found !== null) return { found, searched: directories.slice(0, index + 1) };

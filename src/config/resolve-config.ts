@@ -65,18 +65,18 @@ export interface ResolvedConfig {
 
 /**
  * Loads the config file, checks it and the options, and merges defaults < file < environment (the token) < options.
- * `entryDir` is where the search goes when there is no file from `cwd` (see `findConfig`); the CLI passes `null`.
+ * `entryDirs` is where the search goes when there is no file from `cwd` (see `findConfig`); the CLI passes `[]`.
  *
  * @throws {HealthChecksConfigError} for any problem, naming the file or the options it came from.
  */
 export function resolveConfig(
   options: HealthChecksOptions = {},
   env: NodeJS.ProcessEnv = process.env,
-  entryDir?: string | null,
+  entryDirs?: readonly string[],
 ): ResolvedConfig {
   const { cwd, configFile, onReject, resolver, config: optionConfig } = checkProgrammaticOptions(withoutUndefined(options));
   const fromOptions = checked(optionConfig, OPTIONS_SOURCE, PROGRAMMATIC_KEYS);
-  const { found: loaded, searched } = findConfig({ cwd, configFile }, entryDir);
+  const { found: loaded, searched } = findConfig({ cwd, configFile }, entryDirs);
   const file = loaded === null ? undefined : { source: fileSource(loaded.filepath), content: loaded.config };
   const fromFile = file === undefined ? undefined : checked(file.content, file.source);
 

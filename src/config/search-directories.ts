@@ -40,17 +40,21 @@ export function projectDirectories(start: string): string[] {
 }
 
 /**
- * The directory of the module the process started with, where the search goes when there is no config file from the
- * working directory: `node /srv/app/server.js` started from `/`, as systemd, pm2 and many images do.
+ * The directories of the script the process started with (`process.argv[1]`) and of the main module
+ * (`require.main`), where the search goes when there is no config file from the working directory:
+ * `node /srv/app/server.js` started from `/`, as systemd and many images do. Both, because a process manager
+ * such as pm2 may load the app from a main module of its own.
  */
-export function entryDirectory(): string | null {
-  const entry = require.main?.filename ?? process.argv[1];
-  return entry === undefined || entry === '' ? null : dirname(resolve(entry));
+export function entryDirectories(): string[] {
+  const entries = [process.argv[1], require.main?.filename].filter((entry): entry is string => typeof entry === 'string' && entry !== '');
+  return [...new Set(entries.map((entry) => dirname(resolve(entry))))];
 }
 
-/** The directories a search visits, in order: from `cwd`, then from the entry module's directory, each once. */
-export function searchDirectories(cwd: string, entryDir: string | null): string[] {
-  const fromCwd = projectDirectories(cwd);
-  const fromEntry = entryDir === null ? [] : projectDirectories(entryDir).filter((directory) => !fromCwd.includes(directory));
-  return [...fromCwd, ...fromEntry];
+/** The directories a search visits, in order: from `cwd`, then from each entry directory, each directory once. */
+export function searchDirectories(cwd: string, entryDirs: readonly string[]): string[] {
+  const directories = projectDirectories(cwd);
+  for (const entryDir of entryDirs) {
+    for (const directory of projectDirectories(entryDir)) if (!directories.includes(directory)) directories.push(directory);
+  }
+  return directories;
 }
