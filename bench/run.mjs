@@ -42,7 +42,7 @@ async function measure() {
     platform: `${os.platform()} ${os.release()}`,
   };
   log('startup');
-  const startup = runStartup({ runs: quick ? 3 : 25 });
+  const startup = runStartup({ runs: quick ? 3 : 41 });
   log('footprint of a production install');
   const footprint = runFootprint();
   log('decision microbenchmark');
@@ -70,7 +70,7 @@ function measureOnly(parts) {
   if (unknown.length > 0) throw new Error(`--only takes startup and footprint, not ${unknown.join(', ')}`);
   const measured = {
     ...previous,
-    ...(parts.includes('startup') ? { startup: runStartup({ runs: 25 }) } : {}),
+    ...(parts.includes('startup') ? { startup: runStartup({ runs: 41 }) } : {}),
     ...(parts.includes('footprint') ? { footprint: runFootprint() } : {}),
   };
   writeFileSync(resultsPath, `${JSON.stringify(measured, null, 2)}\n`);
