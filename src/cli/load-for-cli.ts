@@ -13,7 +13,7 @@ export const CONFIG_OPTIONS = {
 
 /**
  * Resolves and compiles the configuration as `healthChecks()` does, with this shell's environment. The search starts
- * in `--cwd` or the shell's directory; the CLI's own entry module is in node_modules, so that fallback is skipped. A configuration
+ * in `--cwd` or the shell's directory, and only there: the CLI's own entry module is in node_modules. A configuration
  * error becomes the command's result: its problems, on stderr or as JSON, and exit code 3.
  */
 export function loadForCli(
