@@ -72,6 +72,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the default export of a module compiled from TypeScript or Babel (exports.__esModule), as ts-node and tsx load one', () => {
+    const compiled = `"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.default = ${AS_JSON};\n`;
+    const cwd = makeProject({ 'healthchecks.config.cjs': compiled });
+    expect(loadConfig({ cwd })?.config).to.deep.equal(CONFIG);
+  });
+
   it('prefers the package.json key to any rc file', () => {
     const cwd = makeProject({ 'package.json': { name: 'fixture', healthchecks: CONFIG }, '.healthchecksrc.json': '{}' });
     expect(loadConfig({ cwd })?.filepath).to.equal(join(cwd, 'package.json'));
