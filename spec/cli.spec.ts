@@ -278,7 +278,7 @@ describe('the CLI', () => {
         [['--host', '10.0.3.17:8000', '--local-address', '10.0.3.18:8000'], 'another address'],
         [['--host', '10.0.3.17:8001', '--local-address', '10.0.3.17:8000'], 'another port'],
         [['--host', 'app.internal:8000', '--local-address', '10.0.3.17:8000'], 'not an IP address'],
-        [['--host', '10.0.3.17:8000', '--local-address', '10.0.3.17:8000', '--forwarded-host', 'example.com'], 'a proxy is in the way'],
+        [['--host', '10.0.3.17:8000', '--local-address', '10.0.3.17:8000', '--forwarded-host', 'example.com'], 'not a direct connection'],
         [['--host', '10.0.3.17:8000', '--local-address', '10.0.3.17:8000', '--method', 'POST'], 'its method is not in probe.methods'],
       ] as const) {
         const miss = await run(...args);

@@ -1,6 +1,14 @@
 import type { HealthCheckState } from './core/decide';
 
-export { healthChecks, probeBypass, hostAllowlist, type CaddyAsk, type HealthChecksMiddleware } from './koa/middleware';
+export {
+  healthChecks,
+  probeBypass,
+  hostAllowlist,
+  type CaddyAsk,
+  type CaddyAskOptions,
+  type HealthChecksMiddleware,
+  type LiveMiddleware,
+} from './koa/middleware';
 export type { GuardUpgradesOptions, UpgradeServer } from './upgrade/guard-upgrades';
 export {
   PROBE_CHANNEL,
@@ -9,6 +17,7 @@ export {
   type ProbeMessage,
   type RejectMessage,
   type ReloadMessage,
+  type ReloadTrigger,
 } from './observe/channels';
 export type { HealthCheckStats } from './observe/stats';
 export { loadConfig, type LoadConfigOptions, type LoadedConfig } from './config/load-config';

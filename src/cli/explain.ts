@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import {
-  decide,
   probeMismatch,
   sharedProbeMismatch,
   type Decision,
@@ -9,10 +8,10 @@ import {
   type RejectReason,
   type RequestFacts,
 } from '../core/decide';
-import { readHost } from '../core/host-sources';
 import { localAddressMismatch, type LocalAddressMismatch } from '../core/local-address';
 import { parseHostHeader } from '../core/parse-host';
-import { parseRequestTarget } from '../core/request-target';
+import { readAndDecide } from '../guard/pipeline';
+import type { NodeRequest } from '../http/read-request';
 import { CONFIG_OPTIONS, loadForCli } from './load-for-cli';
 import { EXIT, PROGRAM, UsageError, type CommandResult } from './usage';
 
@@ -76,17 +75,9 @@ export function runExplain(args: string[], env: NodeJS.ProcessEnv): CommandResul
   if ('failure' in loaded) return loaded.failure;
   const { resolved, settings } = loaded;
   const { policy } = settings;
-  const appProxy = values['trust-proxy'];
-  const trust = { validate: settings.trustProxy ?? appProxy, app: appProxy };
-  const method = values.method.toUpperCase();
-  const request: RequestFacts = {
-    method,
-    target: parseRequestTarget(values.path, method),
-    ...readHost({ host: values.host, forwardedHost: values['forwarded-host'] }, trust),
-    probeToken,
-    connection: local === undefined ? undefined : { directHost: values.host, local, forwarded: values['forwarded-host'] !== undefined },
-  };
-  const decision = decide(policy, request);
+  const req = cliRequest(values, policy.probe?.header, probeToken, local);
+  // The same pipeline as the middleware's, as an app with app.proxy set per --trust-proxy; resolveHost is not asked.
+  const { request, decision } = readAndDecide(settings, req, { proxy: values['trust-proxy'], env: 'production' }, 'whole');
   const mismatch = probeToken === undefined ? undefined : probeMismatch(policy.probe, request);
   const report = {
     allowed: decision.allowed,
@@ -95,7 +86,7 @@ export function runExplain(args: string[], env: NodeJS.ProcessEnv): CommandResul
     decidedBy: decidedBy(decision),
     probeHeader: probeToken === undefined ? 'not sent' : mismatch === undefined ? 'valid' : `ignored: ${MISMATCH_WORDS[mismatch]}`,
     localAddressProbe: local === undefined ? 'not tested' : localAddressVerdict(policy, request),
-    validatedHost: trust.validate && values['forwarded-host'] ? 'X-Forwarded-Host' : 'Host',
+    validatedHost: request.hostHeader ?? 'Host',
     state: decision.allowed ? decision.state : null,
     config: resolved.filepath ?? null,
   };
@@ -108,6 +99,24 @@ export function runExplain(args: string[], env: NodeJS.ProcessEnv): CommandResul
 const PROBE_HEADER_ON_COMMAND_LINE =
   `${PROGRAM}: warning: --probe-header puts the token in shell history and the process list; ` +
   'use --probe-header-env VAR to read it from the environment.';
+
+/**
+ * The request the command line describes, as Node would hand it over: the headers in `rawHeaders`, and a socket with
+ * the local address when one is given.
+ */
+function cliRequest(
+  values: { path: string; method: string; host?: string; 'forwarded-host'?: string },
+  probeHeader: string | undefined,
+  probeToken: string | undefined,
+  local: { address: string; port: number } | undefined,
+): NodeRequest {
+  const rawHeaders: string[] = [];
+  if (values.host !== undefined) rawHeaders.push('Host', values.host);
+  if (values['forwarded-host'] !== undefined) rawHeaders.push('X-Forwarded-Host', values['forwarded-host']);
+  if (probeToken !== undefined) rawHeaders.push(probeHeader ?? 'x-health', probeToken);
+  const socket = local === undefined ? null : { localAddress: local.address, localPort: local.port };
+  return { method: values.method.toUpperCase(), url: values.path, httpVersionMajor: 1, rawHeaders, headers: {}, socket } as unknown as NodeRequest;
+}
 
 /** The token to test: from the variable named by --probe-header-env, or from --probe-header. */
 function probeTokenFrom(values: { 'probe-header'?: string; 'probe-header-env'?: string }, env: NodeJS.ProcessEnv): string | undefined {
@@ -131,7 +140,7 @@ function localAddressFrom(text: string | undefined): { address: string; port: nu
 
 const LOCAL_ADDRESS_WORDS: Record<LocalAddressMismatch, string> = {
   'no-connection': 'there is no connection to compare with',
-  forwarded: 'it carries X-Forwarded-Host, so a proxy is in the way',
+  proxied: 'it carries a proxy header (X-Forwarded-For, -Host, -Proto or -Port, X-Real-IP, Via or Forwarded), so it is not a direct connection',
   'host-not-an-address': 'its Host is not an IP address',
   'other-address': 'its Host names another address than the one the connection arrived on',
   'other-port': 'its Host names another port than the one the connection arrived on',

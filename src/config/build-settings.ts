@@ -16,9 +16,10 @@ export interface Settings {
   readonly onReject: HealthChecksOptions['onReject'];
   /** `resolveHost` and its limits, or `undefined`; the live policy turns them into a resolver with its cache. */
   readonly resolverOptions: ResolverOptions | undefined;
-  /** The config file this came from, and whether to watch it. */
+  /** The config file this came from, whether to watch it, and the files to watch (it, and those it required). */
   readonly filepath: string | undefined;
   readonly watch: boolean;
+  readonly watchedFiles: readonly string[];
 }
 
 /**
@@ -47,6 +48,7 @@ export function compileSettings(resolved: ResolvedConfig): Settings {
     resolverOptions: resolved.resolver,
     filepath: resolved.filepath,
     watch: resolved.watch,
+    watchedFiles: resolved.watchedFiles,
   };
 }
 

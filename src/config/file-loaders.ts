@@ -1,4 +1,5 @@
-import { basename, extname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { basename, extname, sep } from 'node:path';
 import { describeModuleError, describeTypeScriptUnsupported, describeYamlError } from './parse-error';
 import { findJsonSyntaxError, lineAndColumn } from './json-syntax';
 
@@ -7,8 +8,17 @@ export class ConfigFileProblem extends Error {
   override readonly name = 'ConfigFileProblem';
 }
 
+/** What loading a config file gave: its value, and what reloading it needs to know. */
+export interface LoadedContent {
+  readonly value: unknown;
+  /** An ES module: Node evaluates it once per process, so an edit to it can never be applied by a reload. */
+  readonly esModule: boolean;
+  /** The project files (outside node_modules) a CommonJS config required: read again with it, and watched with it. */
+  readonly dependencies: readonly string[];
+}
+
 /** Reads a config file's content into a value, by the file's name. Throws ConfigFileProblem. */
-export type ConfigLoader = (filepath: string, content: string) => unknown;
+export type ConfigLoader = (filepath: string, content: string) => LoadedContent;
 
 /** The loader for a file, by its extension; a file with none (`.healthchecksrc`) is YAML, which includes JSON. */
 export function loaderFor(filepath: string): ConfigLoader {
@@ -39,7 +49,7 @@ export function loaderFor(filepath: string): ConfigLoader {
 const loadJson: ConfigLoader = (_filepath, content) => {
   const text = content.replace(/^\uFEFF/, '');
   try {
-    return JSON.parse(text) as unknown;
+    return data(JSON.parse(text) as unknown);
   } catch {
     const error = findJsonSyntaxError(text) ?? { offset: 0, reason: 'JSON.parse refused it' };
     const { line, column } = lineAndColumn(text, error.offset);
@@ -52,27 +62,43 @@ const loadYaml: ConfigLoader = (filepath, content) => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use: most configs are JSON
   const { defaultLoadersSync } = require('cosmiconfig') as typeof import('cosmiconfig');
   try {
-    return defaultLoadersSync['.yaml'](filepath, content);
+    return data(defaultLoadersSync['.yaml'](filepath, content));
   } catch (error) {
     throw new ConfigFileProblem(describeYamlError(error));
   }
 };
 
+function data(value: unknown): LoadedContent {
+  return { value, esModule: false, dependencies: [] };
+}
+
 /**
  * Loads `.js`, `.cjs` and `.mjs` files with `require()`, which also loads ES modules on Node 20.19+, so that the whole
  * search stays synchronous. An ES module's default export is the config.
+ *
+ * A CommonJS config is evaluated afresh each time, with the project files it required: they are dropped from
+ * `require.cache` first. An ES module cannot be: Node keeps it for the life of the process, whatever `require.cache`
+ * says. So once loaded, it is loaded again only while its content is what was first evaluated; an edited one is
+ * refused with the fix, never served stale.
  */
-const loadModule: ConfigLoader = (filepath) => {
+const loadModule: ConfigLoader = (filepath, content) => {
   let loaded: unknown;
   try {
-    delete require.cache[filepath];
+    forgetModule(filepath);
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- require() keeps the search synchronous
     loaded = require(filepath);
   } catch (error) {
     throw new ConfigFileProblem(describeModuleError(error, filepath));
   }
-  if (isCompiledEsModule(loaded)) return loaded.default;
-  if (!isModuleNamespace(loaded)) return loaded;
+  if (!isModuleNamespace(loaded)) {
+    const value = isCompiledEsModule(loaded) ? loaded.default : loaded;
+    return { value, esModule: false, dependencies: projectDependencies(filepath) };
+  }
+  checkUnchangedEsModule(filepath, content);
+  return { value: defaultExport(loaded), esModule: true, dependencies: [] };
+};
+
+function defaultExport(loaded: ModuleNamespace): unknown {
   if ('default' in loaded) return loaded.default;
   const names = Object.keys(loaded);
   if (names.length === 0) throw new ConfigFileProblem('The module exports nothing. Write `export default { allowedHosts: [...] }`.');
@@ -80,7 +106,44 @@ const loadModule: ConfigLoader = (filepath) => {
     `The module has only named exports (${names.join(', ')}), and the config is its default export. ` +
       'Write `export default { allowedHosts: [...] }`.',
   );
-};
+}
+
+/** The digest of each ES module config's content when Node first evaluated it: Node's own cache, mirrored. */
+const evaluatedEsModules = new Map<string, string>();
+
+function checkUnchangedEsModule(filepath: string, content: string): void {
+  const digest = createHash('sha256').update(content).digest('hex');
+  const first = evaluatedEsModules.get(filepath);
+  if (first === undefined) evaluatedEsModules.set(filepath, digest);
+  else if (first !== digest) throw new ConfigFileProblem(ES_MODULE_CHANGED);
+}
+
+/** Why an ES module config cannot be reloaded, with the two fixes. */
+export const ES_MODULE_RELOAD =
+  'Node evaluates an ES module once per process, so a change to it cannot be applied while the process runs. ' +
+  'Restart the process to apply it, or write the config as .json, .yaml or .cjs (CommonJS), which reload.';
+
+const ES_MODULE_CHANGED = `The file is an ES module and changed since it was loaded. ${ES_MODULE_RELOAD}`;
+
+/** Drops a CommonJS config and the project files it required from `require.cache`, so that they are read again. */
+function forgetModule(filepath: string): void {
+  for (const dependency of projectDependencies(filepath)) delete require.cache[dependency];
+  delete require.cache[filepath];
+}
+
+/** The files a loaded CommonJS module required, directly or not, that are not installed packages. */
+function projectDependencies(filepath: string): string[] {
+  const found = new Set<string>();
+  const visit = (module: NodeJS.Module | undefined) => {
+    for (const child of module?.children ?? []) {
+      if (found.has(child.filename) || child.filename === filepath || child.filename.includes(`${sep}node_modules${sep}`)) continue;
+      found.add(child.filename);
+      visit(child);
+    }
+  };
+  visit(require.cache[filepath]);
+  return [...found];
+}
 
 /** Where Node can strip types (22.18+, 23.6+, 24), a TypeScript config is a module like any other. */
 const loadTypeScript: ConfigLoader = (filepath, content) => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HealthChecksConfigError, fileSource } from '../errors';
-import { ConfigFileProblem, loaderFor } from './file-loaders';
+import { ConfigFileProblem, loaderFor, type LoadedContent } from './file-loaders';
 import { entryDirectories, searchDirectories, SEARCH_PLACES } from './search-directories';
 
 export { SEARCH_PLACES } from './search-directories';
@@ -26,9 +26,15 @@ export interface LoadedConfig {
   filepath: string;
 }
 
+/** A config file as a reload needs it: its content, whether it is an ES module, and the files it required. */
+export interface ConfigFile extends LoadedConfig {
+  readonly esModule: boolean;
+  readonly dependencies: readonly string[];
+}
+
 /** What a search found, and the directories it looked in, in order. */
 export interface ConfigSearch {
-  readonly found: LoadedConfig | null;
+  readonly found: ConfigFile | null;
   readonly searched: readonly string[];
 }
 
@@ -39,7 +45,8 @@ export interface ConfigSearch {
  * @throws {HealthChecksConfigError} when the file named by `configFile` does not exist, or a file cannot be read.
  */
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig | null {
-  return findConfig(options).found;
+  const { found } = findConfig(options);
+  return found === null ? null : { config: found.config, filepath: found.filepath };
 }
 
 /**
@@ -62,7 +69,7 @@ export function findConfig(
 }
 
 /** The first config in one directory, in {@link SEARCH_PLACES} order. One `readdir` instead of a `stat` per place. */
-function searchDirectory(directory: string): LoadedConfig | null {
+function searchDirectory(directory: string): ConfigFile | null {
   let present: Set<string>;
   try {
     present = new Set(readdirSync(directory));
@@ -72,15 +79,15 @@ function searchDirectory(directory: string): LoadedConfig | null {
   for (const place of SEARCH_PLACES) {
     if (!present.has(place)) continue;
     const filepath = join(directory, place);
-    if (place !== 'package.json') return { config: readConfigFile(filepath), filepath };
+    if (place !== 'package.json') return readConfigFile(filepath);
     const config = packageConfig(filepath);
-    if (config !== undefined) return { config, filepath };
+    if (config !== undefined) return { config, filepath, esModule: false, dependencies: [] };
   }
   return null;
 }
 
-function readNamedFile(filepath: string): LoadedConfig {
-  return { config: readConfigFile(filepath, 'configFile'), filepath };
+function readNamedFile(filepath: string): ConfigFile {
+  return readConfigFile(filepath, 'configFile');
 }
 
 /** A package.json's `healthchecks` key, or `undefined` when it has none. */
@@ -99,7 +106,7 @@ function packageConfig(filepath: string): unknown {
  * Reads and parses one config file. An empty file is an error, not the defaults: a file cut short by a deploy must not
  * quietly turn the allowlist into the development defaults.
  */
-function readConfigFile(filepath: string, namedBy?: 'configFile'): unknown {
+function readConfigFile(filepath: string, namedBy?: 'configFile'): ConfigFile {
   const problem = (line: string, cause?: unknown) => new HealthChecksConfigError(fileSource(filepath), [line], { cause });
   let content: string;
   try {
@@ -112,15 +119,15 @@ function readConfigFile(filepath: string, namedBy?: 'configFile'): unknown {
     throw problem(`The file could not be read (${typeof code === 'string' ? code : 'unknown error'}).`);
   }
   if (content.trim() === '') throw problem(EMPTY_FILE);
-  let config: unknown;
+  let loaded: LoadedContent;
   try {
-    config = loaderFor(filepath)(filepath, content);
+    loaded = loaderFor(filepath)(filepath, content);
   } catch (error) {
     if (error instanceof ConfigFileProblem) throw problem(error.message);
     throw error;
   }
-  if (config === undefined || config === null) throw problem(EMPTY_FILE);
-  return config;
+  if (loaded.value === undefined || loaded.value === null) throw problem(EMPTY_FILE);
+  return { config: loaded.value, filepath, esModule: loaded.esModule, dependencies: loaded.dependencies };
 }
 
 const EMPTY_FILE =

@@ -3,7 +3,8 @@ import type { HostPattern } from '../core/host-pattern';
 import { HealthChecksConfigError, OPTIONS_SOURCE, fileSource, type ConfigSource } from '../errors';
 import type { HealthChecksOptions } from '../options';
 import { checkConfig, parseAllowedHosts, type CheckedConfig } from './check-config';
-import { findConfig } from './load-config';
+import { ES_MODULE_RELOAD } from './file-loaders';
+import { findConfig, type ConfigFile } from './load-config';
 import { mergeConfig, withoutUndefined } from './merge-config';
 import { resolveTokens, type TokenSource } from './probe-tokens';
 import { checkProgrammaticOptions, PROGRAMMATIC_KEYS } from './programmatic-options';
@@ -58,6 +59,8 @@ export interface ResolvedConfig {
   readonly reportOnly: boolean;
   /** Reload when the config file changes. */
   readonly watch: boolean;
+  /** The config file and the project files it required, which a reload reads again; empty without a file. */
+  readonly watchedFiles: readonly string[];
   readonly onReject: HealthChecksOptions['onReject'];
   /** `resolveHost` and its limits, or `undefined` when no `resolveHost` is given. */
   readonly resolver: ResolverOptions | undefined;
@@ -96,10 +99,19 @@ export function resolveConfig(
     trustProxy: merged.trustProxy,
     rejectStatus: merged.rejectStatus ?? DEFAULTS.rejectStatus,
     reportOnly: merged.reportOnly ?? DEFAULTS.reportOnly,
-    watch: merged.watch ?? DEFAULTS.watch,
+    watch: checkWatchable(merged.watch ?? DEFAULTS.watch, loaded),
+    watchedFiles: loaded === null ? [] : [loaded.filepath, ...loaded.dependencies],
     onReject,
     resolver,
   };
+}
+
+/** `watch`, refused for an ES module config, whose edits Node would never let a reload apply. */
+function checkWatchable(watch: boolean, file: ConfigFile | null): boolean {
+  if (watch && file?.esModule === true) {
+    throw new HealthChecksConfigError(fileSource(file.filepath), [`watch is on, but the file is an ES module. ${ES_MODULE_RELOAD}`]);
+  }
+  return watch;
 }
 
 /** Checks one layer of configuration, throwing every problem it has as one error naming `source`. */

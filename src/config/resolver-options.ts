@@ -1,5 +1,12 @@
-import type { ResolveHost } from '../live/host-resolver';
-import type { ResolveCacheOptions } from '../live/resolve-cache';
+/** The user's callback: is this hostname (lowercase, no port, no trailing dot) one the app serves? */
+export type ResolveHost = (hostname: string) => boolean | Promise<boolean>;
+
+/** The cache of its answers: `max` names at most; `ttl` and `negativeTtl` in milliseconds, for allowed and refused names. */
+export interface ResolveCacheOptions {
+  max: number;
+  ttl: number;
+  negativeTtl: number;
+}
 
 /** `resolveHost` and its limits, checked, with the defaults filled in; `undefined` when no `resolveHost` is given. */
 export interface ResolverOptions {

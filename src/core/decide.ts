@@ -73,6 +73,8 @@ export interface RequestFacts {
   readonly target: RequestTarget | undefined;
   /** The raw host value to validate: Host, `:authority`, or X-Forwarded-Host behind a trusted proxy. */
   readonly host: string | undefined;
+  /** Which header `host` was read from. */
+  readonly hostHeader?: 'Host' | ':authority' | 'X-Forwarded-Host';
   /** Other raw host values the app reads, which must name the validated host (see `readHost`). */
   readonly alsoRead?: readonly (string | undefined)[];
   /** X-Forwarded-Proto, when the app builds `ctx.protocol` from it. */
@@ -85,7 +87,14 @@ export interface RequestFacts {
 
 export type Decision =
   | { readonly allowed: true; readonly state: HealthCheckState; readonly rule: string }
-  | { readonly allowed: false; readonly host: string | null; readonly reason: RejectReason };
+  | {
+      readonly allowed: false;
+      /** The normalised hostname, or `null` when the host was missing or invalid. */
+      readonly host: string | null;
+      /** Whether `host` is an IP literal, which `resolveHost` is never asked about. */
+      readonly hostIsAddress: boolean;
+      readonly reason: RejectReason;
+    };
 
 /** Methods that may use an exempt path: a prober's GET, and HEAD, which Koa answers like GET. */
 const EXEMPT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
@@ -96,13 +105,14 @@ const EXEMPT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
  * a GET or HEAD of an exempt path.
  */
 export function decide(policy: Policy, request: RequestFacts): Decision {
-  if (request.target === undefined) return { allowed: false, host: hostnameOf(request.host), reason: 'invalid-target' };
+  if (request.target === undefined) return invalidTarget(request);
   const via = probeVia(policy.probe, request);
   if (via !== undefined) return { allowed: true, state: probeState(request, via), rule: PROBE_RULES[via] };
   return checkHost(policy, request);
 }
 
-const PROBE_RULES: Record<'header' | 'localAddress', string> = { header: 'probe header', localAddress: 'probe local address' };
+/** The rule reported for each way a request is a probe. */
+export const PROBE_RULES: Record<'header' | 'localAddress', string> = { header: 'probe header', localAddress: 'probe local address' };
 
 /** Why a request is not a valid probe on the method and path checks every probe shares. */
 export type ProbeMismatch = 'bypass-off' | 'target' | 'method' | 'path' | 'token';
@@ -147,7 +157,7 @@ export function probeState(request: RequestFacts, via: 'header' | 'localAddress'
 /** The allowlist half: the host check, with exempt paths as its only exception. */
 export function checkHost(policy: Policy, request: RequestFacts): Decision {
   const { target } = request;
-  if (target === undefined) return { allowed: false, host: hostnameOf(request.host), reason: 'invalid-target' };
+  if (target === undefined) return invalidTarget(request);
   const parsed = parseHostHeader(request.host);
   const host = parsed?.hostname ?? null;
   const rule = parsed === undefined ? undefined : matchHost(policy.hosts, parsed);
@@ -156,7 +166,12 @@ export function checkHost(policy: Policy, request: RequestFacts): Decision {
   if (EXEMPT_METHODS.has(request.method) && policy.exemptPaths.has(target.path)) {
     return { allowed: true, state: { probe: true, via: 'exemptPath', host }, rule: 'exempt path' };
   }
-  return { allowed: false, host, reason: reason ?? 'host-not-allowed' };
+  return { allowed: false, host, hostIsAddress: parsed?.address !== undefined, reason: reason ?? 'host-not-allowed' };
+}
+
+function invalidTarget(request: RequestFacts): Decision {
+  const parsed = parseHostHeader(request.host);
+  return { allowed: false, host: parsed?.hostname ?? null, hostIsAddress: parsed?.address !== undefined, reason: 'invalid-target' };
 }
 
 /**

@@ -87,3 +87,21 @@ function addRule(rules: RuleSet, pattern: HostPattern): void {
 function setFirst(map: Map<string, string>, key: string, text: string): void {
   if (!map.has(key)) map.set(key, text);
 }
+
+/**
+ * The entry that names `host` one by one, for a certificate: an exact name on any port, pinned or not. With
+ * `wildcards`, also a `.domain` or `*.domain` that encloses it, or an address or range that holds it. `*` never counts,
+ * and never hides a listed name.
+ */
+export function namingRule(matcher: HostMatcher, host: ParsedHost, wildcards: boolean): string | undefined {
+  for (const rules of [matcher.anyPort, ...matcher.byPort.values()]) {
+    const rule =
+      host.address === undefined
+        ? (rules.names.get(host.hostname) ?? (wildcards ? lookupDomain(rules.domains, host.hostname) : undefined))
+        : wildcards
+          ? lookupAddress(rules.addresses, host.address)
+          : undefined;
+    if (rule !== undefined) return rule;
+  }
+  return undefined;
+}

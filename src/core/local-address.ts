@@ -7,16 +7,19 @@ export interface ConnectionFacts {
   readonly directHost: string | undefined;
   /** The address and port the connection arrived on (`req.socket.localAddress` and `localPort`). */
   readonly local: { readonly address: string | undefined; readonly port: number | undefined } | undefined;
-  /** Whether the request carries X-Forwarded-Host or Forwarded: then a proxy is in the way, and it is not a probe. */
-  readonly forwarded: boolean;
+  /**
+   * Whether the request carries any header a proxy adds (X-Forwarded-For, -Host, -Proto, -Port, X-Real-IP, Via,
+   * Forwarded): then a proxy is in the way, and it is not a local-address probe.
+   */
+  readonly proxied: boolean;
 }
 
 /** Why a request is not a local-address probe. */
-export type LocalAddressMismatch = 'no-connection' | 'forwarded' | 'host-not-an-address' | 'other-address' | 'other-port';
+export type LocalAddressMismatch = 'no-connection' | 'proxied' | 'host-not-an-address' | 'other-address' | 'other-port';
 
 /**
  * Whether the request names the very address it arrived on: its Host is an IP literal equal to the connection's local
- * address (IPv4-mapped IPv6 counts as IPv4), with no port or the local port, and no proxy header. Probers that cannot
+ * address (IPv4-mapped IPv6 counts as IPv4), with no port or the local port, on a direct connection: no proxy header. Probers that cannot
  * send a header (the kubelet, AWS ALB, Google Cloud) connect to the instance's own address and send it as Host; a
  * browser under DNS rebinding sends the attacker's name, and a link built from the instance's own IP points nowhere an
  * attacker controls. Returns the first reason it is not, or `undefined` when it is.
@@ -24,7 +27,7 @@ export type LocalAddressMismatch = 'no-connection' | 'forwarded' | 'host-not-an-
 export function localAddressMismatch(request: ConnectionFacts): LocalAddressMismatch | undefined {
   const { local } = request;
   if (local?.address === undefined || local.port === undefined) return 'no-connection';
-  if (request.forwarded) return 'forwarded';
+  if (request.proxied) return 'proxied';
   const host = parseHostHeader(request.directHost);
   if (host?.address === undefined) return 'host-not-an-address';
   if (normalizeAddress(host.address) !== normalizeAddress(local.address)) return 'other-address';

@@ -13,7 +13,8 @@ interface RawValues {
   authority: string | undefined;
   forwardedHost: string | undefined;
   forwardedProto: string | undefined;
-  forwarded: string | undefined;
+  /** Any other header a proxy adds (see {@link PROXY_HEADERS}), joined like the rest: only its presence is read. */
+  proxied: string | undefined;
   probeToken: string | undefined;
 }
 
@@ -24,6 +25,8 @@ export interface ReadOptions {
   readonly trust: ProxyTrust;
   /** Read the connection's local address, for local-address probes. */
   readonly localAddress: boolean;
+  /** Whether whoever reads the request next builds URLs from X-Forwarded-Proto when it trusts the proxy: Koa does. */
+  readonly forwardedProto: boolean;
 }
 
 /**
@@ -41,19 +44,21 @@ export function readRequestFacts(req: NodeRequest, options: ReadOptions): Reques
     method,
     target: parseRequestTarget(req.url, method),
     host,
+    hostHeader: trust.validate && raw.forwardedHost ? 'X-Forwarded-Host' : authority ? ':authority' : 'Host',
     alsoRead,
     // Koa's ctx.protocol is "https" on a TLS socket whatever the header says, and reads the header only then.
-    forwardedProto: trust.app && raw.forwardedProto !== undefined && !isEncrypted(req) ? raw.forwardedProto : undefined,
+    forwardedProto: options.forwardedProto && trust.app && raw.forwardedProto !== undefined && !isEncrypted(req) ? raw.forwardedProto : undefined,
     probeToken: raw.probeToken,
     connection: options.localAddress ? connectionFacts(req, authority || raw.host, raw) : undefined,
   };
 }
 
-/** The connection's local address, the raw Host, and whether a proxy header was sent. */
+/** The connection's local address, the raw Host, and whether any proxy header was sent. */
 function connectionFacts(req: NodeRequest, directHost: string | undefined, raw: RawValues): RequestFacts['connection'] {
   const socket = req.socket as { localAddress?: string; localPort?: number } | null;
   const local = { address: socket?.localAddress, port: socket?.localPort };
-  return { directHost, local, forwarded: raw.forwardedHost !== undefined || raw.forwarded !== undefined };
+  const proxied = raw.proxied !== undefined || raw.forwardedHost !== undefined || raw.forwardedProto !== undefined;
+  return { directHost, local, proxied };
 }
 
 function isEncrypted(req: NodeRequest): boolean {
@@ -61,7 +66,8 @@ function isEncrypted(req: NodeRequest): boolean {
 }
 
 /**
- * The values of Host, `:authority`, X-Forwarded-Host, X-Forwarded-Proto, Forwarded and the probe header. Node keeps only the
+ * The values of Host, `:authority`, X-Forwarded-Host, X-Forwarded-Proto, the probe header, and whether any other proxy
+ * header is present. Node keeps only the
  * first of duplicate Host (and some other) headers; here every occurrence is joined with ", ", so a duplicate host
  * becomes a comma list, which never validates or matches.
  */
@@ -71,7 +77,7 @@ function readRawValues(rawHeaders: readonly string[], probeHeader: string | unde
     authority: undefined,
     forwardedHost: undefined,
     forwardedProto: undefined,
-    forwarded: undefined,
+    proxied: undefined,
     probeToken: undefined,
   };
   for (let index = 0; index < rawHeaders.length; index += 2) {
@@ -93,6 +99,14 @@ function fieldFor(name: string, probeHeader: string | undefined): keyof RawValue
   if (length === 16 && name.toLowerCase() === 'x-forwarded-host') return 'forwardedHost';
   if (length === 17 && name.toLowerCase() === 'x-forwarded-proto') return 'forwardedProto';
   if (length === 10 && name === ':authority') return 'authority';
-  if (length === 9 && name.toLowerCase() === 'forwarded') return 'forwarded';
+  if (length <= 16 && PROXY_HEADERS.has(name.toLowerCase())) return 'proxied';
   return undefined;
 }
+
+/**
+ * Headers that say a proxy relayed the request, besides X-Forwarded-Host and X-Forwarded-Proto: a request carrying any
+ * of them is not a direct connection, so it is never a local-address probe. An AWS ALB keeps Host and adds
+ * X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Port; nginx's usual config adds X-Real-IP; Varnish and Apache add
+ * Via; RFC 7239 proxies add Forwarded.
+ */
+const PROXY_HEADERS: ReadonlySet<string> = new Set(['x-forwarded-for', 'x-forwarded-port', 'x-real-ip', 'via', 'forwarded']);

@@ -1,42 +1,65 @@
-import type { Middleware, ParameterizedContext } from 'koa';
-import type { Decision } from '../core/decide';
-import { matchHost } from '../core/host-matcher';
-import { parseHostHeader } from '../core/parse-host';
-import type { LiveSettings } from '../live/live-policy';
-import { resolveDecision } from '../live/resolve-decision';
+import type { Middleware, Next, ParameterizedContext } from 'koa';
+import type { CertificateVerdict, Guard } from '../guard/guard';
+
+/** Options of `caddyAsk()`. */
+export interface CaddyAskOptions {
+  /**
+   * Also approve names under a `.domain` or `*.domain` entry, and IP addresses in a listed address or range. Each
+   * such name is one more certificate order: anyone who can reach the site can make the server order certificates for
+   * made-up names under the domain, until the CA's rate limits (per registered domain, and per account) refuse the
+   * orders for names you do serve. Default: `false`, only names listed one by one.
+   */
+  wildcards?: boolean;
+}
+
+/** `caddyAsk(options?)` returns the middleware; `caddyAsk` itself also is one, with the defaults. */
+export interface CaddyAsk {
+  (options?: CaddyAskOptions): Middleware;
+  (ctx: ParameterizedContext, next: Next): void | Promise<void>;
+}
 
 /**
- * A Koa middleware answering Caddy's on-demand TLS permission request, `GET ?domain=NAME`: 200 when the live policy
- * allows the name (an `allowedHosts` entry, or `resolveHost`), 403 when it does not, 400 when the name is missing or
- * invalid, 503 when `resolveHost` does not answer in time. Caddy issues a certificate only on a 2xx.
- *
- * `*` is not enough: a certificate is issued only for a name an entry or `resolveHost` names, so that nobody can make
- * the server request certificates for names of their choosing and burn its rate limits.
+ * The `caddyAsk` of a guard: a Koa middleware answering Caddy's on-demand TLS permission request, `GET ?domain=NAME`,
+ * with the status the guard decides. It answers every request it gets, so it never calls next.
  */
-export function caddyAskMiddleware(current: () => LiveSettings): Middleware {
-  // It answers every request it gets, so it never calls next.
-  return function caddyAsk(ctx: ParameterizedContext): void | Promise<void> {
-    const domain = ctx.query.domain;
-    const parsed = typeof domain === 'string' ? parseHostHeader(domain) : undefined;
-    if (parsed === undefined || parsed.port !== undefined) return answer(ctx, 400, 'A domain query parameter naming one valid host is required');
-    const settings = current();
-    const rule = matchHost(settings.policy.hosts, parsed);
-    if (rule !== undefined && rule !== '*') return answer(ctx, 200, 'allowed');
-    const rejection: Decision = { allowed: false, host: parsed.hostname, reason: 'host-not-allowed' };
-    const decided = resolveDecision(rejection, settings.resolver);
-    if (decided instanceof Promise) return decided.then((decision) => answerFor(ctx, decision));
-    return answerFor(ctx, decided);
+export function caddyAskOf(guard: Guard): CaddyAsk {
+  const byDefault = caddyAskMiddleware(guard, false);
+  return function caddyAsk(first?: ParameterizedContext | CaddyAskOptions, next?: Next) {
+    if (isContext(first)) return byDefault(first, next as Next);
+    return caddyAskMiddleware(guard, checkOptions(first).wildcards === true);
+  } as CaddyAsk;
+}
+
+function caddyAskMiddleware(guard: Guard, wildcards: boolean): Middleware {
+  return function caddyAskMiddleware(ctx: ParameterizedContext): void | Promise<void> {
+    const verdict = guard.certificate(ctx.query.domain, wildcards);
+    if (verdict instanceof Promise) return verdict.then((final) => answer(ctx, final));
+    return answer(ctx, verdict);
   };
 }
 
-function answerFor(ctx: ParameterizedContext, decision: Decision): void {
-  if (decision.allowed) return answer(ctx, 200, 'allowed');
-  if (decision.reason === 'resolver-unavailable') return answer(ctx, 503, 'resolveHost did not answer in time');
-  return answer(ctx, 403, 'not allowed');
+const BODIES: Record<number, string> = {
+  200: 'allowed',
+  400: 'A domain query parameter naming one valid host is required',
+  403: 'not allowed',
+  503: 'resolveHost did not answer in time',
+};
+
+function answer(ctx: ParameterizedContext, verdict: CertificateVerdict): void {
+  ctx.status = verdict.status;
+  ctx.type = 'text/plain';
+  ctx.body = BODIES[verdict.status];
 }
 
-function answer(ctx: ParameterizedContext, status: number, body: string): void {
-  ctx.status = status;
-  ctx.type = 'text/plain';
-  ctx.body = body;
+function isContext(value: unknown): value is ParameterizedContext {
+  return typeof value === 'object' && value !== null && 'req' in value && 'app' in value;
+}
+
+function checkOptions(options: CaddyAskOptions | undefined): CaddyAskOptions {
+  if (options === undefined) return {};
+  const known = typeof options === 'object' && options !== null && Object.keys(options).every((key) => key === 'wildcards');
+  if (!known || (options.wildcards !== undefined && typeof options.wildcards !== 'boolean')) {
+    throw new TypeError('caddyAsk() options must be an object such as { wildcards: true }; `wildcards` is a boolean.');
+  }
+  return options;
 }

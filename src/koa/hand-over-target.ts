@@ -24,3 +24,14 @@ export function handOverTarget(ctx: TargetCarrier, target: RequestTarget): void 
   ctx.request.originalUrl = originalUrl;
   ctx.request.memoizedURL = undefined;
 }
+
+/**
+ * Hands `onReject` a refused target as `/`, so that reading `ctx.path`, `ctx.query` or `ctx.URL` in the hook cannot
+ * throw: Koa's parser throws on some targets the guard refuses (`http://[::1/`). The refused target is never shown.
+ */
+export function handOverRefusedTarget(ctx: TargetCarrier): void {
+  ctx.url = '/';
+  ctx.originalUrl = '/';
+  ctx.request.originalUrl = '/';
+  ctx.request.memoizedURL = undefined;
+}

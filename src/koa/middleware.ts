@@ -1,66 +1,66 @@
 import type { Middleware, Next, ParameterizedContext } from 'koa';
-import { buildSettings, type Settings } from '../config/build-settings';
-import { checkHost, decide, ordinaryState, probeState, probeVia, type Decision, type RequestFacts } from '../core/decide';
-import type { ProxyTrust } from '../core/host-sources';
-import { readRequestFacts } from '../http/read-request';
-import { REJECT_BODY } from '../http/rejection';
-import { stripHeader } from '../http/strip-header';
-import type { HostResolver } from '../live/host-resolver';
-import { createLivePolicy, type LiveSettings } from '../live/live-policy';
-import { resolveDecision } from '../live/resolve-decision';
-import { reportDecision } from '../observe/report-decision';
-import { copyStats, createStats, type HealthCheckStats } from '../observe/stats';
+import { createGuard, type Guard, type GuardControls, type Verdict } from '../guard/guard';
+import type { Stage } from '../guard/pipeline';
+import type { HealthCheckStats } from '../observe/stats';
 import type { HealthChecksOptions } from '../options';
 import { guardUpgrades, type GuardUpgradesOptions, type UpgradeServer } from '../upgrade/guard-upgrades';
-import { caddyAskMiddleware } from './caddy-ask';
+import { caddyAskOf, type CaddyAsk } from './caddy-ask';
+import { answerRejection } from './reject';
 import { handOverTarget } from './hand-over-target';
-import { warnIfProxySettingsDiffer } from './proxy-warning';
 import { passReportOnly } from './report-only';
 
-/** The middleware `healthChecks()` returns: a Koa middleware, plus the same policy for WebSocket upgrades. */
-export interface HealthChecksMiddleware extends Middleware {
+export type { CaddyAsk, CaddyAskOptions } from './caddy-ask';
+
+/**
+ * What every middleware this package returns can do, `probeBypass()` and `hostAllowlist()` included: each has a live
+ * policy of its own, which follows `watch`, `reload()` and `update()`.
+ */
+export interface LiveMiddleware extends Middleware {
   /**
-   * Applies the same policy to the server's WebSocket upgrades, which never reach Koa middleware. Call it once, on the
-   * `http`, `https` or `http2` server. From then on every `'upgrade'` listener, added before or after, runs only for
-   * upgrades the policy allows; a refused one gets the reject status and its socket is closed.
-   */
-  guardUpgrades(server: UpgradeServer, options?: GuardUpgradesOptions): void;
-  /**
-   * Counts of this middleware's decisions so far, upgrades included: ordinary requests allowed, probes by what let
-   * them through, rejections by reason, and in report-only mode would-be rejections by reason. A fresh copy each call.
+   * Counts of this middleware's decisions so far: ordinary requests allowed, probes by what let them through,
+   * rejections by reason, and in report-only mode would-be rejections by reason. A fresh copy each call.
+   * `probeBypass()` counts the probes it marks, and `hostAllowlist()` the rest.
    */
   stats(): HealthCheckStats;
   /**
-   * Rebuilds the policy exactly as `healthChecks(options)` would now (the config file and environment are read again
-   * unless `configFile: false`), validates it, and swaps it in. A request in progress finishes with the policy it
-   * started with.
+   * Makes `options` the middleware's options and rebuilds the policy exactly as the factory would now (the config
+   * file and environment are read again unless `configFile: false`), validates it, and swaps it in. Later reloads,
+   * by `reload()` or `watch`, use these options. A request in progress finishes with the policy it started with.
    *
-   * @throws {HealthChecksConfigError} when the new configuration is invalid; the old policy keeps serving.
+   * @throws {HealthChecksConfigError} when the new configuration is invalid; the old policy and options stay.
    */
   update(options?: HealthChecksOptions): void;
-  /** `update()` with the options `healthChecks()` was given, for example from a SIGHUP handler. */
+  /**
+   * Rebuilds with the latest options (those of the last `update()`, or else the factory's), for example from a SIGHUP
+   * handler.
+   *
+   * @throws {HealthChecksConfigError} when the configuration is now invalid; the old policy keeps serving.
+   */
   reload(): void;
-  /** Stops watching the config file (`watch`). */
+  /** Stops watching the config file (`watch`) for good. */
   close(): void;
-  /** Drops one name from the `resolveHost` cache (any case, a trailing dot or a port are fine), or every name. */
+}
+
+/** The middleware `healthChecks()` returns: a Koa middleware, plus the same policy for upgrades and for Caddy. */
+export interface HealthChecksMiddleware extends LiveMiddleware {
+  /**
+   * Applies the same policy to the server's WebSocket upgrades, which never reach Koa middleware: HTTP/1.1 upgrades
+   * and HTTP/2 extended CONNECT (RFC 8441). Call it once, on the `http`, `https` or `http2` server. From then on
+   * every `'upgrade'` listener, and every `'stream'` listener for an extended CONNECT, runs only for what the policy
+   * allows; a refused one gets the reject status and is closed. Upgrades count in `stats()`.
+   */
+  guardUpgrades(server: UpgradeServer, options?: GuardUpgradesOptions): void;
+  /** Drops one name from the `resolveHost` cache (any case, a trailing dot, a port or Unicode are fine), or every name. */
   invalidate(hostname?: string): void;
   /**
-   * A Koa middleware answering Caddy's on-demand TLS permission request, `GET ?domain=NAME`: 200 when the live policy
-   * allows the name, 403 when it does not, 400 for a missing or invalid name. Serve it on a loopback-only listener:
-   * `askApp.use(guard.caddyAsk())`, or `askApp.use(guard.caddyAsk)`, which works the same.
+   * A Koa middleware answering Caddy's on-demand TLS permission request, `GET ?domain=NAME`: 200 only for a name an
+   * `allowedHosts` entry names one by one or `resolveHost` allows, 403 for any other, 400 for a missing or invalid
+   * name, 503 when `resolveHost` does not answer. Serve it on a loopback-only listener:
+   * `askApp.use(guard.caddyAsk())`, or `guard.caddyAsk({ wildcards: true })` to also allow names under `.domain` and
+   * `*.domain` entries and addresses in ranges.
    */
   caddyAsk: CaddyAsk;
 }
-
-/** `caddyAsk()` returns the middleware; `caddyAsk` itself also is one. */
-export interface CaddyAsk {
-  (): Middleware;
-  (ctx: ParameterizedContext, next: Next): void | Promise<void>;
-}
-
-// The middlewares below return next()'s promise directly rather than being `async`: they run on every request, and
-// an async wrapper would add a promise and a tick to each one. Koa's compose turns a synchronous throw into a
-// rejection all the same.
 
 /**
  * The probe bypass and the host allowlist in one middleware. Use it first. It loads and checks the configuration now,
@@ -72,107 +72,61 @@ export interface CaddyAsk {
  * The probe header is removed from the request either way, so that nothing downstream sees a token.
  */
 export function healthChecks(options?: HealthChecksOptions): HealthChecksMiddleware {
-  const stats = createStats();
-  const live = createLivePolicy(options, stats.resolver);
-  const middleware = function healthChecksMiddleware(ctx: ParameterizedContext, next: Next): Promise<void> {
-    // Read once: the whole request is decided by the policy in force when it arrived.
-    const settings = live.current;
-    const request = takeRequestFacts(ctx, settings);
-    return pass(ctx, next, decide(settings.policy, request), request, settings, stats);
-  };
-  const current = () => live.current;
-  return Object.assign(middleware, {
-    guardUpgrades: (server: UpgradeServer, upgradeOptions?: GuardUpgradesOptions) => guardUpgrades(server, current, stats, upgradeOptions),
-    stats: () => copyStats(stats, resolverGauges(live.current.resolver)),
-    update: (next?: HealthChecksOptions) => live.update(next),
-    reload: () => live.reload(),
-    close: () => live.close(),
-    invalidate: (hostname?: string) => live.current.resolver?.invalidate(hostname),
-    caddyAsk: caddyAskOf(caddyAskMiddleware(current)),
+  const guard = createGuard(options);
+  return Object.assign(koaAdapter(guard, 'whole', 'healthChecksMiddleware'), controlsOf(guard), {
+    guardUpgrades: (server: UpgradeServer, upgradeOptions?: GuardUpgradesOptions) => guardUpgrades(server, guard, upgradeOptions),
+    invalidate: (hostname?: string) => guard.invalidate(hostname),
+    caddyAsk: caddyAskOf(guard),
   });
-}
-
-function caddyAskOf(middleware: Middleware): CaddyAsk {
-  return ((ctx?: ParameterizedContext, next?: Next) => (ctx === undefined ? middleware : middleware(ctx, next as Next))) as CaddyAsk;
-}
-
-function resolverGauges(resolver: HostResolver | undefined): { cacheSize: number; inFlight: number } {
-  return { cacheSize: resolver?.cacheSize ?? 0, inFlight: resolver?.inFlight ?? 0 };
 }
 
 /**
  * The probe half alone. It never rejects: it sets `ctx.state.healthCheck`, with `probe: true` for a request carrying
- * a valid token on an allowed method and path, so that a later `hostAllowlist()` lets it through. It removes the
- * probe header from the request.
+ * a valid token (or naming its local address) on an allowed method and path, so that a later `hostAllowlist()` lets
+ * it through. It removes the probe header from the request.
  */
-export function probeBypass(options?: HealthChecksOptions): Middleware {
-  const settings = buildSettings(options);
-  return function probeBypassMiddleware(ctx: ParameterizedContext, next: Next): Promise<void> {
-    const request = takeRequestFacts(ctx, settings);
-    const via = probeVia(settings.policy.probe, request);
-    ctx.state.healthCheck = via === undefined ? ordinaryState(request) : probeState(request, via);
-    return next();
-  };
+export function probeBypass(options?: HealthChecksOptions): LiveMiddleware {
+  const guard = createGuard(options);
+  return Object.assign(koaAdapter(guard, 'probe', 'probeBypassMiddleware'), controlsOf(guard));
 }
 
 /**
  * The allowlist half alone. It lets through a request that `probeBypass()` marked as a probe; any other request
  * passes only if its host is allowed and is the host Koa will hand the app, or it is a GET or HEAD of an exempt path.
  */
-export function hostAllowlist(options?: HealthChecksOptions): Middleware {
-  const stats = createStats();
-  const live = createLivePolicy(options, stats.resolver);
-  return function hostAllowlistMiddleware(ctx: ParameterizedContext, next: Next): Promise<void> {
-    const settings = live.current;
-    const request = readRequestFacts(ctx.req, { probeHeader: undefined, trust: proxyTrust(ctx, settings), localAddress: false });
-    if (ctx.state.healthCheck?.probe === true && request.target !== undefined) {
-      handOverTarget(ctx, request.target);
-      return next();
-    }
-    return pass(ctx, next, checkHost(settings.policy, request), request, settings, stats);
-  };
+export function hostAllowlist(options?: HealthChecksOptions): LiveMiddleware {
+  const guard = createGuard(options);
+  return Object.assign(koaAdapter(guard, 'host', 'hostAllowlistMiddleware'), controlsOf(guard));
 }
 
-/** Reads the request, and removes the probe header from it so that nothing downstream sees a token. */
-function takeRequestFacts(ctx: ParameterizedContext, settings: Settings): RequestFacts {
-  const { probe } = settings.policy;
-  const header = probe?.header;
-  const request = readRequestFacts(ctx.req, { probeHeader: header, trust: proxyTrust(ctx, settings), localAddress: probe?.localAddress === true });
-  if (header !== undefined && request.probeToken !== undefined) stripHeader(ctx.req, header);
-  return request;
+function controlsOf(guard: Guard): GuardControls {
+  return { stats: () => guard.stats(), update: (next) => guard.update(next), reload: () => guard.reload(), close: () => guard.close() };
 }
 
-// The four combinations, made once, so that a request allocates none.
-const TRUST_NEITHER: ProxyTrust = { validate: false, app: false };
-const TRUST_APP_ONLY: ProxyTrust = { validate: false, app: true };
-const TRUST_CHECK_ONLY: ProxyTrust = { validate: true, app: false };
-const TRUST_BOTH: ProxyTrust = { validate: true, app: true };
+// The middleware returns next()'s promise directly rather than being `async`: it runs on every request, and an async
+// wrapper would add a promise and a tick to each one. Koa's compose turns a synchronous throw into a rejection.
 
-/** The check validates X-Forwarded-Host per `trustProxy`, or else `app.proxy`; Koa's `ctx.host` per `app.proxy`. */
-function proxyTrust(ctx: ParameterizedContext, settings: Settings): ProxyTrust {
-  const app = ctx.app.proxy === true;
-  if (settings.trustProxy !== undefined && settings.trustProxy !== app) warnIfProxySettingsDiffer(ctx.app, settings.trustProxy);
-  if (settings.trustProxy ?? app) return app ? TRUST_BOTH : TRUST_CHECK_ONLY;
-  return app ? TRUST_APP_ONLY : TRUST_NEITHER;
+/** The Koa middleware for one stage: it asks the guard and carries out its verdict. */
+function koaAdapter(guard: Guard, stage: Stage, name: string): Middleware {
+  const middleware = {
+    [name](ctx: ParameterizedContext, next: Next): Promise<void> {
+      const marked = stage === 'host' ? ctx.state.healthCheck : undefined;
+      const verdict = guard.check(ctx.req, ctx.app, stage, marked);
+      if (verdict instanceof Promise) return verdict.then((final) => carryOut(ctx, next, final));
+      return carryOut(ctx, next, verdict);
+    },
+  }[name] as Middleware;
+  return middleware;
 }
 
-/** Gives `resolveHost` its say on the decision, then lets the request through or rejects it. */
-function pass(ctx: ParameterizedContext, next: Next, decision: Decision, request: RequestFacts, settings: LiveSettings, stats: HealthCheckStats): Promise<void> {
-  const resolved = resolveDecision(decision, settings.resolver);
-  if (resolved instanceof Promise) return resolved.then((final) => passDecided(ctx, next, final, request, settings, stats));
-  return passDecided(ctx, next, resolved, request, settings, stats);
-}
-
-function passDecided(ctx: ParameterizedContext, next: Next, decision: Decision, request: RequestFacts, settings: LiveSettings, stats: HealthCheckStats): Promise<void> {
-  reportDecision(stats, decision, request, settings.reportOnly, ctx.app.env);
+/** Lets the request through with its state and its target handed over, or rejects it (or, report-only, flags it). */
+function carryOut(ctx: ParameterizedContext, next: Next, verdict: Verdict): Promise<void> {
+  const { decision, request, settings } = verdict;
   if (decision.allowed) {
-    if (request.target !== undefined) handOverTarget(ctx, request.target);
+    if (verdict.handOver && request.target !== undefined) handOverTarget(ctx, request.target);
     ctx.state.healthCheck = decision.state;
     return next();
   }
   if (settings.reportOnly) return passReportOnly(ctx, next, decision, settings.onReject);
-  ctx.status = decision.reason === 'resolver-unavailable' ? 503 : settings.rejectStatus;
-  ctx.type = 'text/plain';
-  ctx.body = REJECT_BODY;
-  return Promise.resolve(settings.onReject?.(ctx, { host: decision.host, reason: decision.reason, reportOnly: false }));
+  return answerRejection(ctx, decision, verdict.status, settings.onReject);
 }

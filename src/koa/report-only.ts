@@ -1,6 +1,7 @@
 import type { Next, ParameterizedContext } from 'koa';
 import type { RejectReason } from '../core/decide';
 import type { HealthChecksOptions } from '../options';
+import { warnHookFailed } from './reject';
 
 /**
  * Report-only mode: lets a request that enforcement would reject go on to the app, flagged in
@@ -19,19 +20,17 @@ export async function passReportOnly(
   try {
     await next();
   } finally {
-    await callLeavingResponseAsIs(ctx, () => onReject(ctx, { host: rejection.host, reason: rejection.reason, reportOnly: true }));
+    await callLeavingResponseAsIs(ctx, onReject, () => onReject(ctx, { host: rejection.host, reason: rejection.reason, reportOnly: true }));
   }
 }
 
-async function callLeavingResponseAsIs(ctx: ParameterizedContext, hook: () => void | Promise<void>): Promise<void> {
+async function callLeavingResponseAsIs(ctx: ParameterizedContext, owner: object, hook: () => void | Promise<void>): Promise<void> {
   const { status, body } = ctx;
   const headers = { ...ctx.response.headers };
   try {
     await hook();
   } catch (error) {
-    process.emitWarning(`koa-allow-healthchecks: onReject threw in report-only mode: ${error instanceof Error ? error.message : String(error)}`, {
-      code: 'KOA_ALLOW_HEALTHCHECKS_ON_REJECT_FAILED',
-    });
+    warnHookFailed(owner, error);
   }
   if (ctx.body === body && ctx.status === status && sameHeaders(ctx.response.headers, headers)) return;
   // Koa's body setter rewrites Content-Type, Content-Length and sometimes the status, so the headers are put back

@@ -1,12 +1,10 @@
-import { parseHostHeader } from '../core/parse-host';
+import type { ResolveCacheOptions, ResolveHost } from '../config/resolver-options';
+import { parseHostPattern } from '../core/host-pattern';
 import { coarseNow } from './coarse-clock';
-import { createResolveCache, type ResolveCacheOptions } from './resolve-cache';
+import { createResolveCache } from './resolve-cache';
 
 /** What asking about a name gave: allowed, refused, or no answer in time (a throw, a rejection, a timeout, no slot). */
 export type ResolveOutcome = 'allowed' | 'refused' | 'unavailable';
-
-/** The user's callback: is this hostname (lowercase, no port, no trailing dot) one the app serves? */
-export type ResolveHost = (hostname: string) => boolean | Promise<boolean>;
 
 /** Counts kept across policy updates, for `stats().resolver`. */
 export interface ResolverCounts {
@@ -15,11 +13,11 @@ export interface ResolverCounts {
   failures: number;
 }
 
-/** The resolver as the middleware uses it. */
+/** The resolver as the guard uses it. */
 export interface HostResolver {
   /** The outcome for a hostname: synchronously from the cache, or a promise when the callback must be asked. */
   check(hostname: string): ResolveOutcome | Promise<ResolveOutcome>;
-  /** Drops one name from the cache, or every name. */
+  /** Drops one name from the cache, or every name, and keeps any call in flight for it from being cached or joined. */
   invalidate(hostname?: string): void;
   readonly cacheSize: number;
   readonly inFlight: number;
@@ -34,17 +32,33 @@ export interface ResolverConfig {
   readonly timeout: number;
 }
 
+/** A call in flight. `current` turns false when `invalidate()` drops its name: its answer is then not cached. */
+interface PendingCall {
+  readonly outcome: Promise<ResolveOutcome>;
+  current: boolean;
+}
+
 /**
  * Wraps `resolveHost` so that it can never slow or flood the server: answers are cached (bounded, with a time to
  * live); concurrent requests for one name share one call; at most `concurrency` calls run at once, and a request for
  * another uncached name beyond that is answered `unavailable` at once, with no queue; a call that throws, rejects or
  * outlasts `timeout` is `unavailable` and is not cached. Names already cached keep their answer while the store is
  * down.
+ *
+ * Allowed and refused names are cached apart, each up to `max`, so that a flood of unknown names can never evict a
+ * tenant that is in use. `invalidate()` wins over a call in flight: its answer is given to the requests that were
+ * already waiting for it, and neither cached nor shared with requests that come after.
  */
 export function createHostResolver(config: ResolverConfig, counts: ResolverCounts, now: () => number = coarseNow): HostResolver {
-  const cache = createResolveCache(config.cache);
-  const inFlight = new Map<string, Promise<ResolveOutcome>>();
+  const allowed = createResolveCache(config.cache.max, config.cache.ttl);
+  const refused = createResolveCache(config.cache.max, config.cache.negativeTtl);
+  const pending = new Map<string, PendingCall>();
   let running = 0;
+
+  function remember(hostname: string, answer: boolean): void {
+    (answer ? allowed : refused).set(hostname, now());
+    (answer ? refused : allowed).delete(hostname);
+  }
 
   function ask(hostname: string): Promise<ResolveOutcome> {
     counts.calls += 1;
@@ -52,30 +66,48 @@ export function createHostResolver(config: ResolverConfig, counts: ResolverCount
     const call = callWithTimeout(config.resolveHost, hostname, config.timeout);
     // The slot is held until the callback itself settles, so that a hanging store cannot be called without bound.
     void call.settled.finally(() => (running -= 1));
-    const outcome = call.answer.then(
-      (allowed): ResolveOutcome => {
-        cache.set(hostname, allowed, now());
-        return allowed ? 'allowed' : 'refused';
-      },
-      (): ResolveOutcome => {
-        counts.failures += 1;
-        return 'unavailable';
-      },
-    );
-    const shared = outcome.finally(() => inFlight.delete(hostname));
-    inFlight.set(hostname, shared);
-    return shared;
+    const entry: PendingCall = {
+      current: true,
+      outcome: call.answer.then(
+        (answer): ResolveOutcome => {
+          if (entry.current) remember(hostname, answer);
+          return answer ? 'allowed' : 'refused';
+        },
+        (): ResolveOutcome => {
+          counts.failures += 1;
+          return 'unavailable';
+        },
+      ),
+    };
+    pending.set(hostname, entry);
+    void entry.outcome.finally(() => {
+      if (pending.get(hostname) === entry) pending.delete(hostname);
+    });
+    return entry.outcome;
+  }
+
+  function forget(hostname: string): void {
+    allowed.delete(hostname);
+    refused.delete(hostname);
+    const call = pending.get(hostname);
+    if (call === undefined) return;
+    call.current = false;
+    pending.delete(hostname);
   }
 
   return {
     check(hostname) {
-      const cached = cache.get(hostname, now());
-      if (cached !== undefined) {
+      const time = now();
+      if (allowed.has(hostname, time)) {
         counts.hits += 1;
-        return cached ? 'allowed' : 'refused';
+        return 'allowed';
       }
-      const pending = inFlight.get(hostname);
-      if (pending !== undefined) return pending;
+      if (refused.has(hostname, time)) {
+        counts.hits += 1;
+        return 'refused';
+      }
+      const call = pending.get(hostname);
+      if (call !== undefined) return call.outcome;
       if (running >= config.concurrency) {
         counts.failures += 1;
         return 'unavailable';
@@ -83,18 +115,29 @@ export function createHostResolver(config: ResolverConfig, counts: ResolverCount
       return ask(hostname);
     },
     invalidate(hostname) {
-      if (hostname === undefined) cache.clear();
-      // A name as the app would write it (any case, a trailing dot, a port) is normalised as a request's host is.
-      else cache.delete(parseHostHeader(hostname)?.hostname ?? hostname.toLowerCase());
+      if (hostname !== undefined) return forget(normalizeName(hostname));
+      allowed.clear();
+      refused.clear();
+      for (const call of pending.values()) call.current = false;
+      pending.clear();
     },
     get cacheSize() {
-      return cache.size;
+      return allowed.size + refused.size;
     },
     get inFlight() {
       return running;
     },
     config,
   };
+}
+
+/**
+ * A name as the app would write it (any case, a trailing dot, a port, Unicode) in the form `resolveHost` is asked
+ * about, normalised exactly as an `allowedHosts` entry is: "München.example.:8443" is "xn--mnchen-3ya.example".
+ */
+function normalizeName(hostname: string): string {
+  const result = parseHostPattern(hostname);
+  return 'pattern' in result && result.pattern.kind === 'name' ? result.pattern.name : hostname.toLowerCase();
 }
 
 /**
@@ -114,9 +157,9 @@ function callWithTimeout(resolveHost: ResolveHost, hostname: string, timeout: nu
     timer = setTimeout(() => reject(new Error('resolveHost timed out')), timeout);
     timer.unref();
   });
-  const checked = result.then((allowed) => {
-    if (typeof allowed !== 'boolean') throw new TypeError('resolveHost must return a boolean');
-    return allowed;
+  const checked = result.then((answer) => {
+    if (typeof answer !== 'boolean') throw new TypeError('resolveHost must return a boolean');
+    return answer;
   });
   const answer = Promise.race([checked, timedOut]).finally(() => clearTimeout(timer));
   return { answer, settled };

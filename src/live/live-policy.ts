@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
 import { buildSettings, type Settings } from '../config/build-settings';
 import { HealthChecksConfigError } from '../errors';
-import { publishReload } from '../observe/channels';
+import { publishReload, type ReloadTrigger } from '../observe/channels';
 import type { HealthChecksOptions } from '../options';
 import { createHostResolver, type HostResolver, type ResolverCounts } from './host-resolver';
-import { watchConfigFile } from './watch-config';
+import { fingerprintFiles, watchConfigFiles } from './watch-config';
 
 /** Compiled settings with the resolver (and its cache) they answer with. Immutable once built. */
 export interface LiveSettings extends Settings {
   readonly resolver: HostResolver | undefined;
 }
 
-/** The policy a middleware serves with, swapped whole by `update()` and `reload()`. */
+/** The policy a guard serves with, swapped whole by `update()`, `reload()` and `watch`. */
 export interface LivePolicy {
   /** The settings in force. A request reads this once, at its start, and keeps them to its end. */
   readonly current: LiveSettings;
@@ -21,70 +21,98 @@ export interface LivePolicy {
 }
 
 /**
- * Builds the policy now, as `healthChecks(options)` does, and lets it be replaced while serving. A replacement is
- * built and validated completely before one reference is swapped, so a request never sees half of an update, and an
- * invalid one throws `HealthChecksConfigError` while the old policy keeps serving. With `watch`, the config file is
- * reloaded when it changes; a bad file keeps the last good policy and is reported, never thrown into a request.
+ * Builds the policy now, as `healthChecks(options)` does, and lets it be replaced while serving. It owns the latest
+ * options: `update(options)` replaces them, and `reload()` and `watch` rebuild with them, so a file reload never
+ * undoes an update.
+ *
+ * A replacement is built and validated completely before one reference is swapped, so a request never sees half of an
+ * update. Every change is applied or refused loudly: it is published on the reload channel, `ok: true` only once the
+ * new policy is in force; an invalid one keeps the old policy, and `update()` and `reload()` throw
+ * `HealthChecksConfigError` while `watch` warns. With `watch`, the config file and the files it required are
+ * watched, and a change is applied once their content has settled and is the content the new policy was built from.
  */
 export function createLivePolicy(options: HealthChecksOptions | undefined, counts: ResolverCounts): LivePolicy {
+  let latestOptions = options;
   let current = build(options, undefined);
   let watcher: { close(): void } | undefined;
+  let closed = false;
 
   function build(next: HealthChecksOptions | undefined, previous: LiveSettings | undefined): LiveSettings {
     const settings = buildSettings(next);
     return { ...settings, resolver: resolverFor(settings, previous?.resolver, counts) };
   }
 
-  function reload(): void {
-    current = build(options, current);
-    if (!current.watch) stopWatching();
-  }
-
-  function reloadFromWatch(filepath: string): void {
+  /** Builds from `next`, swaps it in and publishes `ok: true`; or publishes the problems, keeps the old, and throws. */
+  function apply(next: HealthChecksOptions | undefined, trigger: ReloadTrigger, expectedFingerprint?: string): void {
+    let built: LiveSettings;
     try {
-      if (!existsSync(filepath)) {
-        throw new HealthChecksConfigError({ description: `config file ${filepath}`, filepath }, [
-          'The config file was removed; the last good policy keeps serving. Put the file back, or call reload().',
+      if (trigger !== 'update') checkFileStillThere(current.filepath);
+      built = build(next, current);
+      if (expectedFingerprint !== undefined && fingerprintFiles(built.watchedFiles) !== expectedFingerprint) {
+        throw new HealthChecksConfigError({ description: `config file ${built.filepath}`, filepath: built.filepath }, [
+          'The file changed while it was being read: it is still being written. The change is applied once it settles.',
         ]);
       }
-      reload();
-      publishReload({ ok: true, filepath, problems: [] });
+    } catch (error) {
+      if (error instanceof HealthChecksConfigError) {
+        publishReload({ ok: false, trigger, filepath: error.filepath ?? current.filepath ?? null, problems: error.problems });
+      }
+      throw error;
+    }
+    current = built;
+    latestOptions = next;
+    rewatch();
+    publishReload({ ok: true, trigger, filepath: current.filepath ?? null, problems: [] });
+  }
+
+  function reloadFromWatch(fingerprint: string): void {
+    try {
+      apply(latestOptions, 'watch', fingerprint);
     } catch (error) {
       const problems = error instanceof HealthChecksConfigError ? error.problems : [error instanceof Error ? error.message : String(error)];
       process.emitWarning(
-        `koa-allow-healthchecks: reloading ${filepath} failed; the last good policy keeps serving.\n${problems.map((line) => `  - ${line}`).join('\n')}`,
+        `koa-allow-healthchecks: reloading ${current.filepath} failed; the last good policy keeps serving.\n${problems.map((line) => `  - ${line}`).join('\n')}`,
         { code: 'KOA_ALLOW_HEALTHCHECKS_RELOAD_FAILED' },
       );
-      publishReload({ ok: false, filepath, problems });
     }
   }
 
-  function stopWatching(): void {
+  /** Watches the files the policy in force was built from, when it says to; the content in force is the baseline. */
+  function rewatch(): void {
     watcher?.close();
     watcher = undefined;
+    if (closed || !current.watch || current.watchedFiles.length === 0) return;
+    watcher = watchConfigFiles(current.watchedFiles, fingerprintFiles(current.watchedFiles), reloadFromWatch);
   }
 
-  const watchedFile = current.watch ? current.filepath : undefined;
-  if (watchedFile !== undefined) watcher = watchConfigFile(watchedFile, () => reloadFromWatch(watchedFile));
+  rewatch();
 
   return {
     get current() {
       return current;
     },
     update(next) {
-      current = build(next, current);
+      apply(next, 'update');
     },
     reload() {
-      try {
-        reload();
-      } catch (error) {
-        if (error instanceof HealthChecksConfigError) publishReload({ ok: false, filepath: error.filepath ?? null, problems: error.problems });
-        throw error;
-      }
-      publishReload({ ok: true, filepath: current.filepath ?? null, problems: [] });
+      apply(latestOptions, 'reload');
     },
-    close: stopWatching,
+    close() {
+      closed = true;
+      rewatch();
+    },
   };
+}
+
+/**
+ * A reload keeps to the file it loaded: one that is gone is refused, rather than searching again and serving the
+ * defaults or whatever file the search finds next.
+ */
+function checkFileStillThere(filepath: string | undefined): void {
+  if (filepath === undefined || existsSync(filepath)) return;
+  throw new HealthChecksConfigError({ description: `config file ${filepath}`, filepath }, [
+    'The config file was removed; the last good policy keeps serving. Put the file back, or call update() with new options.',
+  ]);
 }
 
 /** The previous resolver when the callback and its limits are unchanged, so that an update keeps the cache warm. */

@@ -1,6 +1,6 @@
 /**
- * The answers of `resolveHost`, bounded in size and in time: past `max` entries the least recently used go first,
- * and each entry expires after its own time to live (one for names allowed, a shorter one for names refused).
+ * One kind of `resolveHost` answer (the names allowed, or the names refused), bounded in size and in time: past `max`
+ * entries the least recently used go first, and each entry expires `ttl` after it was set.
  *
  * Recency follows the CLOCK algorithm, the usual approximation of LRU: a hit only marks its entry as used, and
  * eviction walks from the oldest entry, giving a used one a second chance (it moves to the back, unmarked) and evicting
@@ -9,28 +9,21 @@
  * dependencies few.
  */
 export interface ResolveCache {
-  /** The cached answer, or `undefined` when there is none or it expired. */
-  get(hostname: string, now: number): boolean | undefined;
-  set(hostname: string, allowed: boolean, now: number): void;
+  /** Whether the name is cached and has not expired. */
+  has(hostname: string, now: number): boolean;
+  set(hostname: string, now: number): void;
   delete(hostname: string): void;
   clear(): void;
   readonly size: number;
 }
 
-/** `max` entries at most; `ttl` and `negativeTtl` in milliseconds, for allowed and refused names. */
-export interface ResolveCacheOptions {
-  max: number;
-  ttl: number;
-  negativeTtl: number;
-}
-
 interface Entry {
-  readonly allowed: boolean;
   readonly expires: number;
   used: boolean;
 }
 
-export function createResolveCache({ max, ttl, negativeTtl }: ResolveCacheOptions): ResolveCache {
+/** A cache of `max` names at most, each kept `ttl` milliseconds; `max` or `ttl` of 0 caches nothing. */
+export function createResolveCache(max: number, ttl: number): ResolveCache {
   const entries = new Map<string, Entry>();
 
   function evictOne(): void {
@@ -43,21 +36,20 @@ export function createResolveCache({ max, ttl, negativeTtl }: ResolveCacheOption
   }
 
   return {
-    get(hostname, now) {
+    has(hostname, now) {
       const entry = entries.get(hostname);
-      if (entry === undefined) return undefined;
+      if (entry === undefined) return false;
       if (entry.expires <= now) {
         entries.delete(hostname);
-        return undefined;
+        return false;
       }
       entry.used = true;
-      return entry.allowed;
+      return true;
     },
-    set(hostname, allowed, now) {
-      const lifetime = allowed ? ttl : negativeTtl;
+    set(hostname, now) {
       entries.delete(hostname);
-      if (lifetime <= 0 || max <= 0) return;
-      entries.set(hostname, { allowed, expires: now + lifetime, used: false });
+      if (ttl <= 0 || max <= 0) return;
+      entries.set(hostname, { expires: now + ttl, used: false });
       while (entries.size > max) evictOne();
     },
     delete(hostname) {

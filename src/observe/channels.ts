@@ -5,12 +5,20 @@ import type { ProbeVia, RejectReason } from '../core/decide';
 export const REJECT_CHANNEL = 'koa-allow-healthchecks:reject';
 /** The channel a request let through as a probe is published on. */
 export const PROBE_CHANNEL = 'koa-allow-healthchecks:probe';
-/** The channel each reload of the configuration, by `reload()` or `watch`, is published on. */
+/** The channel each change of policy, by `update()`, `reload()` or `watch`, applied or refused, is published on. */
 export const RELOAD_CHANNEL = 'koa-allow-healthchecks:reload';
 
-/** Published on {@link RELOAD_CHANNEL}. `problems` are the config error's lines, which never quote a token. */
+/** What asked for a change of policy: `update(options)`, `reload()`, or `watch` seeing the file change. */
+export type ReloadTrigger = 'update' | 'reload' | 'watch';
+
+/**
+ * Published on {@link RELOAD_CHANNEL} for every change of policy. `ok: true` means the new policy is in force;
+ * `ok: false` means it was refused and the old one keeps serving. `problems` are the config error's lines, which
+ * never quote a token.
+ */
 export interface ReloadMessage {
   ok: boolean;
+  trigger: ReloadTrigger;
   filepath: string | null;
   problems: readonly string[];
 }

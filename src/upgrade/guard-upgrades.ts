@@ -1,12 +1,10 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ServerHttp2Stream } from 'node:http2';
 import type { Duplex } from 'node:stream';
-import { decide, type Decision, type RequestFacts } from '../core/decide';
-import type { LiveSettings } from '../live/live-policy';
-import { resolveDecision } from '../live/resolve-decision';
-import { readRequestFacts, type NodeRequest } from '../http/read-request';
-import { rawRejection } from '../http/rejection';
-import { stripHeader } from '../http/strip-header';
-import { reportDecision } from '../observe/report-decision';
-import type { HealthCheckStats } from '../observe/stats';
+import type { Guard, Verdict } from '../guard/guard';
+import type { Reader } from '../guard/pipeline';
+import type { NodeRequest } from '../http/read-request';
+import { rawRejection, REJECT_BODY } from '../http/rejection';
 
 /** Options of `guardUpgrades()`. */
 export interface GuardUpgradesOptions {
@@ -18,7 +16,7 @@ export interface GuardUpgradesOptions {
   proxy?: boolean;
 }
 
-/** Any server that emits `'upgrade'`: `http.Server`, `https.Server`, `http2.Http2SecureServer` with `allowHTTP1`. */
+/** Any server that emits `'upgrade'` or `'stream'`: `http.Server`, `https.Server`, `http2` servers. */
 export interface UpgradeServer {
   emit(event: string | symbol, ...args: unknown[]): boolean;
 }
@@ -26,68 +24,98 @@ export interface UpgradeServer {
 const GUARDED = Symbol.for('koa-allow-healthchecks.guardUpgrades');
 
 /**
- * Makes every `'upgrade'` listener of `server` run only for upgrades that `settings` allows. It wraps the server's
- * `emit` rather than its listeners, so listeners added before the call, after it, by `new WebSocketServer({ server })`
- * or by socket.io are all covered, and `noServer` setups that call `handleUpgrade` from their own listener too.
+ * Makes every `'upgrade'` listener of `server`, and every `'stream'` listener for an HTTP/2 extended CONNECT
+ * (RFC 8441, `:protocol` set, as WebSockets over HTTP/2 are), run only for what the guard allows. It wraps the
+ * server's `emit` rather than its listeners, so listeners added before the call, after it, by
+ * `new WebSocketServer({ server })` or by socket.io are all covered, and `noServer` setups that call `handleUpgrade`
+ * from their own listener too. Node's HTTP/2 compatibility layer, and so `'connect'` listeners, sit behind
+ * `'stream'`.
  *
- * A refused upgrade is answered with the reject status and `Host not allowed`, and its socket is closed; no listener
- * runs, so nothing can answer 101. In report-only mode it goes on to the listeners. Decisions are counted in
- * `stats` and published on the diagnostics channels, as for Koa requests. The probe header is removed from an allowed
- * request before any listener sees it, and an absolute-form target is handed over in origin-form, as for ordinary
- * requests. When `resolveHost` must be asked, the upgrade waits for its answer.
+ * It decides nothing itself: the guard decides, counts and reports, and this carries the verdict out. A refused
+ * upgrade is answered with the reject status and `Host not allowed` and closed before any listener runs, so nothing
+ * can answer 101 (or 200 to a CONNECT). In report-only mode it goes on to the listeners. The guard removes the probe
+ * header before any listener sees the request, and an absolute-form target is handed over in origin-form.
  *
  * @throws {TypeError} when `server` is not an event emitter, `options.proxy` is not a boolean, or the server is
  * already guarded.
  */
-export function guardUpgrades(server: UpgradeServer, current: () => LiveSettings, stats: HealthCheckStats, options: GuardUpgradesOptions = {}): void {
+export function guardUpgrades(server: UpgradeServer, guard: Guard, options: GuardUpgradesOptions = {}): void {
   checkArguments(server, options);
-  // Koa's app.env, for upgrades that have no Koa app.
-  const environment = process.env.NODE_ENV ?? 'development';
+  const reader: Reader = { proxy: options.proxy ?? false, env: process.env.NODE_ENV ?? 'development', listener: true };
   const emit = server.emit;
 
-  /** Decides an upgrade with the policy in force when it arrived; a promise when `resolveHost` must be asked. */
-  function decideUpgrade(req: NodeRequest): { settings: LiveSettings; request: RequestFacts; decision: Decision | Promise<Decision> } {
-    const settings = current();
-    const trusted = settings.trustProxy ?? options.proxy ?? false;
-    // There is no Koa here: the listeners read the headers as they are, so the check and "the app" trust alike.
-    const probeHeader = settings.policy.probe?.header;
-    const readOptions = { probeHeader, trust: { validate: trusted, app: trusted }, localAddress: settings.policy.probe?.localAddress === true };
-    const request = { ...readRequestFacts(req, readOptions), forwardedProto: undefined };
-    if (probeHeader !== undefined && request.probeToken !== undefined) stripHeader(req, probeHeader);
-    return { settings, request, decision: resolveDecision(decide(settings.policy, request), settings.resolver) };
-  }
-
-  /** Lets the upgrade go on to the listeners, or answers it and closes the socket. */
-  function settle(req: NodeRequest, socket: Duplex, settings: LiveSettings, request: RequestFacts, decision: Decision): boolean {
-    reportDecision(stats, decision, request, settings.reportOnly, environment);
-    if (decision.allowed || settings.reportOnly) {
-      if (decision.allowed && request.target?.form === 'absolute') req.url = request.target.originForm;
-      return true;
-    }
-    socket.on('error', () => socket.destroy());
-    socket.end(rawRejection(decision.reason === 'resolver-unavailable' ? 503 : settings.rejectStatus), () => socket.destroy());
-    return false;
-  }
-
   server.emit = function emitWithUpgradeGuard(this: UpgradeServer, event: string | symbol, ...args: unknown[]): boolean {
-    if (event !== 'upgrade') return emit.call(this, event, ...args);
-    const [req, socket] = args as [NodeRequest, Duplex];
-    const { settings, request, decision } = decideUpgrade(req);
-    if (!(decision instanceof Promise)) {
-      return settle(req, socket, settings, request, decision) ? emit.call(this, event, ...args) : true;
+    if (event === 'upgrade') {
+      const [req, socket] = args as [NodeRequest, Duplex];
+      return carryOut(guard.check(req, reader, 'whole'), socket, (verdict) => admitUpgrade(req, socket, verdict), () => emit.call(this, event, ...args));
     }
-    // Node leaves the socket to the listeners, so the upgrade can go on once resolveHost has answered. Meanwhile a
-    // client that goes away must not raise an 'error' nobody listens for.
-    const onWaitError = () => socket.destroy();
-    socket.on('error', onWaitError);
-    void decision.then((final) => {
-      socket.off('error', onWaitError);
-      if (socket.destroyed) return;
-      if (settle(req, socket, settings, request, final)) emit.call(this, event, ...args);
-    });
-    return true;
+    if (event === 'stream' && isExtendedConnect(args[1])) {
+      const [stream, headers, , rawHeaders] = args as [ServerHttp2Stream, IncomingHttpHeaders, number, string[]];
+      const req = streamRequest(stream, headers, rawHeaders);
+      return carryOut(guard.check(req, reader, 'whole'), stream, (verdict) => admitStream(stream, verdict), () => emit.call(this, event, ...args));
+    }
+    return emit.call(this, event, ...args);
   };
   Object.defineProperty(server, GUARDED, { value: true });
+}
+
+/**
+ * Goes on to the listeners when `admit` lets the verdict through. While `resolveHost` is asked, Node leaves the socket
+ * or stream to the listeners, so it waits, and a client that goes away must not raise an 'error' nobody listens for.
+ */
+function carryOut(verdict: Verdict | Promise<Verdict>, channel: Duplex, admit: (verdict: Verdict) => boolean, goOn: () => boolean): boolean {
+  if (!(verdict instanceof Promise)) return admit(verdict) ? goOn() : true;
+  const onWaitError = () => channel.destroy();
+  channel.on('error', onWaitError);
+  void verdict.then((final) => {
+    channel.off('error', onWaitError);
+    if (!channel.destroyed && admit(final)) goOn();
+  });
+  return true;
+}
+
+/** Lets an HTTP/1.1 upgrade go on, with its target in origin-form, or answers it and closes the socket. */
+function admitUpgrade(req: NodeRequest, socket: Duplex, { decision, request, settings, status }: Verdict): boolean {
+  if (decision.allowed || settings.reportOnly) {
+    if (decision.allowed && request.target?.form === 'absolute') req.url = request.target.originForm;
+    return true;
+  }
+  socket.on('error', () => socket.destroy());
+  socket.end(rawRejection(status), () => socket.destroy());
+  return false;
+}
+
+/** Lets an extended CONNECT go on, or answers it with the reject status and ends the stream. */
+function admitStream(stream: ServerHttp2Stream, { decision, settings, status }: Verdict): boolean {
+  if (decision.allowed || settings.reportOnly) return true;
+  stream.on('error', () => stream.destroy());
+  stream.respond({ ':status': status, 'content-type': 'text/plain; charset=utf-8' });
+  stream.end(REJECT_BODY);
+  return false;
+}
+
+function isExtendedConnect(headers: unknown): boolean {
+  const fields = headers as IncomingHttpHeaders | undefined;
+  return fields?.[':method'] === 'CONNECT' && fields[':protocol'] !== undefined;
+}
+
+/**
+ * The request as the guard reads it, over the stream's own header objects, so that removing the probe header removes
+ * it from what the listeners get.
+ */
+function streamRequest(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: string[] | undefined): NodeRequest {
+  return {
+    method: 'CONNECT',
+    url: headers[':path'],
+    httpVersionMajor: 2,
+    headers,
+    rawHeaders: rawHeaders ?? flatten(headers),
+    socket: stream.session?.socket,
+  } as unknown as NodeRequest;
+}
+
+function flatten(headers: IncomingHttpHeaders): string[] {
+  return Object.entries(headers).flatMap(([name, value]) => (Array.isArray(value) ? value.flatMap((item) => [name, item]) : value === undefined ? [] : [name, value]));
 }
 
 function checkArguments(server: UpgradeServer, options: GuardUpgradesOptions): void {

@@ -1,0 +1,108 @@
+import { decideCertificate } from '../core/certificate';
+import type { Decision, HealthCheckState, RequestFacts } from '../core/decide';
+import type { NodeRequest } from '../http/read-request';
+import { stripHeader } from '../http/strip-header';
+import type { HostResolver } from '../live/host-resolver';
+import { createLivePolicy, type LiveSettings } from '../live/live-policy';
+import { resolveDecision } from '../live/resolve-decision';
+import { reportDecision } from '../observe/report-decision';
+import { copyStats, createStats, type HealthCheckStats } from '../observe/stats';
+import type { HealthChecksOptions } from '../options';
+import { isFinal, readAndDecide, type Reader, type Stage } from './pipeline';
+
+/** The guard's answer for one request: the settings it was decided with, what was read, and what was decided. */
+export interface Verdict {
+  readonly settings: LiveSettings;
+  readonly request: RequestFacts;
+  readonly decision: Decision;
+  /** The status a rejection is answered with: 503 when `resolveHost` did not answer, else `rejectStatus`. */
+  readonly status: number;
+  /**
+   * Whether an allowed request's target is handed to the app now. Not by the probe half: the allowlist half after it
+   * must still read the target as it was sent.
+   */
+  readonly handOver: boolean;
+}
+
+/** The guard's answer for a certificate request, with the status to answer Caddy with. */
+export interface CertificateVerdict {
+  readonly decision: Decision;
+  /** 200 allowed, 403 not named, 400 no valid name, 503 `resolveHost` did not answer. */
+  readonly status: number;
+}
+
+/** What every middleware the package returns can do with its guard. */
+export interface GuardControls {
+  stats(): HealthCheckStats;
+  update(options?: HealthChecksOptions): void;
+  reload(): void;
+  close(): void;
+}
+
+/**
+ * The one owner of a live policy and the one pipeline every entry point decides through. It holds the latest options,
+ * the file watcher and the resolver (inside the live policy) and the stats. For each request it reads the policy in
+ * force once, reads the facts, removes the probe header, decides, asks `resolveHost`, and counts and reports.
+ */
+export interface Guard extends GuardControls {
+  /** The settings in force now. */
+  readonly current: LiveSettings;
+  /** Decides one request; a promise only when `resolveHost` must be asked. */
+  check(req: NodeRequest, reader: Reader, stage: Stage, marked?: HealthCheckState): Verdict | Promise<Verdict>;
+  /** Decides a certificate request for `domain`; a promise only when `resolveHost` must be asked. */
+  certificate(domain: string | readonly string[] | undefined, wildcards: boolean): CertificateVerdict | Promise<CertificateVerdict>;
+  invalidate(hostname?: string): void;
+}
+
+/** Builds the policy now, synchronously, and throws `HealthChecksConfigError` when it is invalid. */
+export function createGuard(options: HealthChecksOptions | undefined): Guard {
+  const stats = createStats();
+  const live = createLivePolicy(options, stats.resolver);
+
+  function finish(settings: LiveSettings, request: RequestFacts, decision: Decision, reader: Reader, stage: Stage): Verdict {
+    if (isFinal(decision)) reportDecision(stats, decision, request, settings.reportOnly, reader.env ?? 'development');
+    return { settings, request, decision, status: rejectStatusOf(decision, settings.rejectStatus), handOver: stage !== 'probe' };
+  }
+
+  return {
+    get current() {
+      return live.current;
+    },
+    check(req, reader, stage, marked) {
+      // Read once: the whole request is decided by the policy in force when it arrived.
+      const settings = live.current;
+      const { request, decision } = readAndDecide(settings, req, reader, stage, marked);
+      const header = settings.policy.probe?.header;
+      if (header !== undefined && request.probeToken !== undefined) stripHeader(req, header);
+      const resolved = stage === 'probe' ? decision : resolveDecision(decision, settings.resolver);
+      if (resolved instanceof Promise) return resolved.then((final) => finish(settings, request, final, reader, stage));
+      return finish(settings, request, resolved, reader, stage);
+    },
+    certificate(domain, wildcards) {
+      const settings = live.current;
+      const resolved = resolveDecision(decideCertificate(settings.policy.hosts, domain, wildcards), settings.resolver);
+      if (resolved instanceof Promise) return resolved.then(certificateVerdict);
+      return certificateVerdict(resolved);
+    },
+    stats: () => copyStats(stats, resolverGauges(live.current.resolver)),
+    update: (next) => live.update(next),
+    reload: () => live.reload(),
+    close: () => live.close(),
+    invalidate: (hostname) => live.current.resolver?.invalidate(hostname),
+  };
+}
+
+function rejectStatusOf(decision: Decision, rejectStatus: number): number {
+  if (decision.allowed) return 200;
+  return decision.reason === 'resolver-unavailable' ? 503 : rejectStatus;
+}
+
+function certificateVerdict(decision: Decision): CertificateVerdict {
+  if (decision.allowed) return { decision, status: 200 };
+  if (decision.reason === 'resolver-unavailable') return { decision, status: 503 };
+  return { decision, status: decision.reason === 'host-not-allowed' ? 403 : 400 };
+}
+
+function resolverGauges(resolver: HostResolver | undefined): { cacheSize: number; inFlight: number } {
+  return { cacheSize: resolver?.cacheSize ?? 0, inFlight: resolver?.inFlight ?? 0 };
+}
