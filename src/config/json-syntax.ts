@@ -67,12 +67,7 @@ class Scanner {
   }
 
   private object(): void {
-    this.position += 1;
-    this.whitespace();
-    if (this.text[this.position] === '}') {
-      this.position += 1;
-      return;
-    }
+    if (this.opensEmpty('}')) return;
     for (;;) {
       this.whitespace();
       this.propertyName();
@@ -85,6 +80,15 @@ class Scanner {
     }
   }
 
+  /** Steps over an opening bracket, and over the closing one when the list is empty: then it returns true. */
+  private opensEmpty(close: string): boolean {
+    this.position += 1;
+    this.whitespace();
+    if (this.text[this.position] !== close) return false;
+    this.position += 1;
+    return true;
+  }
+
   private propertyName(): void {
     const char = this.text[this.position];
     if (char === '"') return this.string();
@@ -95,12 +99,7 @@ class Scanner {
   }
 
   private array(): void {
-    this.position += 1;
-    this.whitespace();
-    if (this.text[this.position] === ']') {
-      this.position += 1;
-      return;
-    }
+    if (this.opensEmpty(']')) return;
     for (;;) {
       this.whitespace();
       if (this.text[this.position] === ']') this.fail('a trailing comma: remove the comma before the "]"', this.lastComma());
