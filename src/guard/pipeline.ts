@@ -11,7 +11,7 @@ import { warnIfProxySettingsDiffer } from './proxy-warning';
 export interface Reader {
   readonly proxy?: boolean;
   readonly env?: string;
-  readonly listener?: boolean;
+  readonly upgradeListener?: boolean;
 }
 
 /**
@@ -41,7 +41,7 @@ export function readAndDecide(settings: Settings, req: NodeRequest, reader: Read
     probeHeader: probe?.header,
     trust: proxyTrust(settings, reader),
     localAddress: probe?.localAddress === true,
-    forwardedProto: reader.listener !== true,
+    forwardedProto: reader.upgradeListener !== true,
   });
   return { request, decision: decideStage(settings, request, stage, marked) };
 }
@@ -75,7 +75,7 @@ const TRUST_BOTH: ProxyTrust = { validate: true, app: true };
  */
 function proxyTrust(settings: Settings, reader: Reader): ProxyTrust {
   const app = reader.proxy === true;
-  if (reader.listener === true) return settings.trustProxy ?? app ? TRUST_BOTH : TRUST_NEITHER;
+  if (reader.upgradeListener === true) return settings.trustProxy ?? app ? TRUST_BOTH : TRUST_NEITHER;
   if (settings.trustProxy !== undefined && settings.trustProxy !== app) warnIfProxySettingsDiffer(reader, settings.trustProxy);
   if (settings.trustProxy ?? app) return app ? TRUST_BOTH : TRUST_CHECK_ONLY;
   return app ? TRUST_APP_ONLY : TRUST_NEITHER;

@@ -54,9 +54,8 @@ export function createLivePolicy(options: HealthChecksOptions | undefined, count
         ]);
       }
     } catch (error) {
-      if (error instanceof HealthChecksConfigError) {
-        publishReload({ ok: false, trigger, filepath: error.filepath ?? current.filepath ?? null, problems: error.problems });
-      }
+      const { filepath, problems } = error instanceof HealthChecksConfigError ? error : { filepath: undefined, problems: [String(error)] };
+      publishReload({ ok: false, trigger, filepath: filepath ?? current.filepath ?? null, problems });
       throw error;
     }
     current = built;

@@ -41,7 +41,7 @@ const GUARDED = Symbol.for('koa-allow-healthchecks.guardUpgrades');
  */
 export function guardUpgrades(server: UpgradeServer, guard: Guard, options: GuardUpgradesOptions = {}): void {
   checkArguments(server, options);
-  const reader: Reader = { proxy: options.proxy ?? false, env: process.env.NODE_ENV ?? 'development', listener: true };
+  const reader: Reader = { proxy: options.proxy ?? false, env: process.env.NODE_ENV ?? 'development', upgradeListener: true };
   const emit = server.emit;
 
   server.emit = function emitWithUpgradeGuard(this: UpgradeServer, event: string | symbol, ...args: unknown[]): boolean {
