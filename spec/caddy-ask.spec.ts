@@ -20,7 +20,7 @@ function askClient(ask: Middleware) {
   return client(app);
 }
 
-const ALLOWED_HOSTS = ['shop.example', 'api.example.com:8443', '.tenants.example', '*.apps.example', '10.0.0.0/8', '192.0.2.7', '[2001:db8::1]'];
+const ALLOWED_HOSTS = ['shop.example', 'api.example.com:8443', '.tenants.example', '*.apps.example', '.pinned.example:8443', '10.0.0.0/8', '192.0.2.7', '[2001:db8::1]'];
 const resolveHost = (hostname: string) => hostname === 'custom.example';
 
 /** [what the domain is, the query string Caddy sends, status by default, status with { wildcards: true }]. */
@@ -34,6 +34,7 @@ const CASES: readonly [string, string, number, number][] = [
   ['the apex of a .domain entry', '?domain=tenants.example', 403, 200],
   ['a name under a *.domain entry', '?domain=web.apps.example', 403, 200],
   ['the apex of a *.domain entry, which it does not cover', '?domain=apps.example', 403, 403],
+  ['a name under a port-pinned .domain entry (.pinned.example:8443)', '?domain=a.pinned.example', 403, 200],
   ['an address in a CIDR range', '?domain=10.1.2.3', 403, 200],
   ['a listed IPv4 literal', '?domain=192.0.2.7', 403, 200],
   ['a listed IPv6 literal', '?domain=%5B2001:db8::1%5D', 403, 200],
@@ -60,6 +61,13 @@ describe('caddyAsk(): which names get a certificate', () => {
     });
   }
 
+  // Skipped for a decision: Caddy (2.6, certmagic) asks about a connection without SNI by its local address, and for
+  // IPv6 sends it bare (?domain=::1), which caddyAsk() answers 400, so no IPv6 address can get a certificate.
+  it('answers for a listed IPv6 literal as Caddy sends it, bare: 403 by default, 200 with { wildcards: true }', async () => {
+    await askClient(guard.caddyAsk()).get('/?domain=2001:db8::1').expect(403);
+    await askClient(guard.caddyAsk({ wildcards: true })).get('/?domain=2001:db8::1').expect(200);
+  });
+
   it('answers in plain text, saying what was decided', async () => {
     const ask = askClient(guard.caddyAsk());
     const allowed = await ask.get('/?domain=shop.example').expect(200);
@@ -72,13 +80,16 @@ describe('caddyAsk(): which names get a certificate', () => {
 describe('caddyAsk() and "*"', () => {
   const guard = build({ allowedHosts: ['*', 'shop.example'] });
 
-  for (const wildcards of [false, true]) {
-    it(`approves no name on "*" alone (wildcards: ${wildcards})`, async () => {
-      await askClient(guard.caddyAsk({ wildcards })).get('/?domain=anything.example').expect(403);
-      await askClient(guard.caddyAsk({ wildcards })).get('/?domain=10.1.2.3').expect(403);
+  for (const [mode, ask] of [
+    ['by default', () => askClient(guard.caddyAsk())],
+    ['with { wildcards: true }', () => askClient(guard.caddyAsk({ wildcards: true }))],
+  ] as const) {
+    it(`approves no name on "*" alone, ${mode}`, async () => {
+      await ask().get('/?domain=anything.example').expect(403);
+      await ask().get('/?domain=10.1.2.3').expect(403);
     });
-    it(`still approves a name listed beside "*" (wildcards: ${wildcards})`, async () => {
-      await askClient(guard.caddyAsk({ wildcards })).get('/?domain=shop.example').expect(200);
+    it(`still approves a name listed beside "*", ${mode}`, async () => {
+      await ask().get('/?domain=shop.example').expect(200);
     });
   }
 });

@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import type { Decision } from './decide';
 import { namingRule, type HostMatcher } from './host-matcher';
 import { parseHostHeader } from './parse-host';
@@ -12,7 +13,8 @@ import { parseHostHeader } from './parse-host';
  */
 export function decideCertificate(hosts: HostMatcher, domain: string | readonly string[] | undefined, wildcards: boolean): Decision {
   if (domain === undefined || domain === '') return { allowed: false, host: null, hostIsAddress: false, reason: 'missing-host' };
-  const parsed = typeof domain === 'string' ? parseHostHeader(domain) : undefined;
+  // Caddy names a connection without SNI by its address, and writes an IPv6 one bare.
+  const parsed = typeof domain === 'string' ? parseHostHeader(isIPv6(domain) ? `[${domain}]` : domain) : undefined;
   if (parsed === undefined || parsed.port !== undefined) return { allowed: false, host: null, hostIsAddress: false, reason: 'invalid-host' };
   const rule = namingRule(hosts, parsed, wildcards);
   if (rule !== undefined) return { allowed: true, state: { probe: false, via: null, host: parsed.hostname }, rule };
