@@ -265,6 +265,21 @@ describe('watch, where config files really live', () => {
       expect(await site.status('localhost'), 'not the development defaults').to.equal(400);
     });
   });
+
+  it('reports a bad file once, not again at every poll, and applies the next good one', async () => {
+    const cwd = makeProject({ [FILE]: json(['a.example']) });
+    const file = join(cwd, FILE);
+    await serving({ cwd }, NO_TOKEN, async (site) => {
+      writeFileSync(file, '{ "allowedHosts": [');
+      expect(await eventually(() => site.warnings.length > 0)).to.equal(true);
+      // Two poll intervals and more: a content already refused is not refused again.
+      await sleep(2500);
+      expect(site.warnings).to.have.length(1);
+      expect(site.reloads).to.have.length(1);
+      writeFileSync(file, json(['b.example']));
+      expect(await site.serves('b.example', 'a.example')).to.equal(true);
+    });
+  });
 });
 
 describe('the reload channel', () => {
@@ -332,6 +347,21 @@ describe('module configs', () => {
       expect(await site.serves('b.example', 'a.example')).to.equal(true);
       writeFileSync(join(cwd, 'hosts.cjs'), hostsModule(['c.example']));
       expect(await site.serves('c.example', 'b.example')).to.equal(true);
+    });
+  });
+
+  it('applies a .cjs config that starts or stops requiring a file, and watches what it requires then', async () => {
+    const cwd = makeProject({ 'healthchecks.config.cjs': CJS(true), 'hosts.cjs': hostsModule(['a.example']), 'more.cjs': hostsModule(['m.example']) });
+    const config = join(cwd, 'healthchecks.config.cjs');
+    await serving({ cwd }, NO_TOKEN, async (site) => {
+      writeFileSync(config, `module.exports = { allowedHosts: [...require('./hosts.cjs'), ...require('./more.cjs')], watch: true };\n`);
+      expect(await site.serves('m.example', 'unknown.example')).to.equal(true);
+      writeFileSync(join(cwd, 'more.cjs'), hostsModule(['n.example']));
+      expect(await site.serves('n.example', 'm.example'), 'the newly required file is watched').to.equal(true);
+      writeFileSync(config, CJS(true));
+      expect(await site.serves('a.example', 'n.example')).to.equal(true);
+      expect(site.warnings).to.deep.equal([]);
+      expect(site.reloads.map(({ ok }) => ok)).to.deep.equal([true, true, true]);
     });
   });
 

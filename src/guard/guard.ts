@@ -8,7 +8,7 @@ import { resolveDecision } from '../live/resolve-decision';
 import { reportDecision } from '../observe/report-decision';
 import { copyStats, createStats, type HealthCheckStats } from '../observe/stats';
 import type { HealthChecksOptions } from '../options';
-import { isFinal, readAndDecide, type Reader, type Stage } from './pipeline';
+import { decideStage, isFinal, readRequest, type Reader, type Stage } from './pipeline';
 
 /** The guard's answer for one request: the settings it was decided with, what was read, and what was decided. */
 export interface Verdict {
@@ -71,7 +71,8 @@ export function createGuard(options: HealthChecksOptions | undefined): Guard {
     check(req, reader, stage, marked) {
       // Read once: the whole request is decided by the policy in force when it arrived.
       const settings = live.current;
-      const { request, decision } = readAndDecide(settings, req, reader, stage, marked);
+      const request = readRequest(settings, req, reader, stage);
+      const decision = decideStage(settings, request, stage, marked);
       const header = settings.policy.probe?.header;
       if (header !== undefined && request.probeToken !== undefined) stripHeader(req, header);
       const resolved = stage === 'probe' ? decision : resolveDecision(decision, settings.resolver);

@@ -36,17 +36,23 @@ export const MARKED_BY_BYPASS = 'marked as a probe by probeBypass()';
  * `marked` is `ctx.state.healthCheck` as the allowlist half finds it.
  */
 export function readAndDecide(settings: Settings, req: NodeRequest, reader: Reader, stage: Stage, marked?: HealthCheckState): Evaluated {
+  const request = readRequest(settings, req, reader, stage);
+  return { request, decision: decideStage(settings, request, stage, marked) };
+}
+
+/** Reads what the `stage` needs of a request: the probe header and the connection only for a stage with the probe half. */
+export function readRequest(settings: Settings, req: NodeRequest, reader: Reader, stage: Stage): RequestFacts {
   const probe = stage === 'host' ? undefined : settings.policy.probe;
-  const request = readRequestFacts(req, {
+  return readRequestFacts(req, {
     probeHeader: probe?.header,
     trust: proxyTrust(settings, reader),
     localAddress: probe?.localAddress === true,
     forwardedProto: reader.upgradeListener !== true,
   });
-  return { request, decision: decideStage(settings, request, stage, marked) };
 }
 
-function decideStage(settings: Settings, request: RequestFacts, stage: Stage, marked: HealthCheckState | undefined): Decision {
+/** Decides the `stage` for facts {@link readRequest} read. */
+export function decideStage(settings: Settings, request: RequestFacts, stage: Stage, marked: HealthCheckState | undefined): Decision {
   const { policy } = settings;
   if (stage === 'whole') return decide(policy, request);
   if (stage === 'host') {

@@ -36,7 +36,7 @@ export interface ReadOptions {
  */
 export function readRequestFacts(req: NodeRequest, options: ReadOptions): RequestFacts {
   const { trust } = options;
-  const raw = readRawValues(req.rawHeaders, options.probeHeader);
+  const raw = readRawValues(req.rawHeaders, options.probeHeader, options.localAddress);
   const method = req.method ?? '';
   const authority = req.httpVersionMajor >= 2 ? raw.authority : undefined;
   const { host, alsoRead } = readHost({ host: raw.host, authority, forwardedHost: raw.forwardedHost }, trust);
@@ -66,12 +66,12 @@ function isEncrypted(req: NodeRequest): boolean {
 }
 
 /**
- * The values of Host, `:authority`, X-Forwarded-Host, X-Forwarded-Proto, the probe header, and whether any other proxy
- * header is present. Node keeps only the
+ * The values of Host, `:authority`, X-Forwarded-Host, X-Forwarded-Proto, the probe header, and, with `proxyHeaders`,
+ * whether any other proxy header is present. Node keeps only the
  * first of duplicate Host (and some other) headers; here every occurrence is joined with ", ", so a duplicate host
  * becomes a comma list, which never validates or matches.
  */
-function readRawValues(rawHeaders: readonly string[], probeHeader: string | undefined): RawValues {
+function readRawValues(rawHeaders: readonly string[], probeHeader: string | undefined, proxyHeaders: boolean): RawValues {
   const found: RawValues = {
     host: undefined,
     authority: undefined,
@@ -82,7 +82,7 @@ function readRawValues(rawHeaders: readonly string[], probeHeader: string | unde
   };
   for (let index = 0; index < rawHeaders.length; index += 2) {
     const name = rawHeaders[index] as string;
-    const key = fieldFor(name, probeHeader);
+    const key = fieldFor(name, probeHeader, proxyHeaders);
     if (key === undefined) continue;
     const value = rawHeaders[index + 1] as string;
     const previous = found[key];
@@ -91,7 +91,7 @@ function readRawValues(rawHeaders: readonly string[], probeHeader: string | unde
   return found;
 }
 
-function fieldFor(name: string, probeHeader: string | undefined): keyof RawValues | undefined {
+function fieldFor(name: string, probeHeader: string | undefined, proxyHeaders: boolean): keyof RawValues | undefined {
   // Compare lengths first: most headers are none of these, and that costs no lowercasing.
   const length = name.length;
   if (length === 4 && name.toLowerCase() === 'host') return 'host';
@@ -99,7 +99,8 @@ function fieldFor(name: string, probeHeader: string | undefined): keyof RawValue
   if (length === 16 && name.toLowerCase() === 'x-forwarded-host') return 'forwardedHost';
   if (length === 17 && name.toLowerCase() === 'x-forwarded-proto') return 'forwardedProto';
   if (length === 10 && name === ':authority') return 'authority';
-  if (length <= 16 && PROXY_HEADERS.has(name.toLowerCase())) return 'proxied';
+  // Only local-address probes need to know of a proxy, and only these lengths can name a proxy header.
+  if (proxyHeaders && (length === 3 || length === 9 || length === 15 || length === 16) && PROXY_HEADERS.has(name.toLowerCase())) return 'proxied';
   return undefined;
 }
 

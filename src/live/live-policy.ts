@@ -48,14 +48,15 @@ export function createLivePolicy(options: HealthChecksOptions | undefined, count
     try {
       if (trigger !== 'update') checkFileStillThere(current.filepath);
       built = build(next, current);
-      if (expectedFingerprint !== undefined && fingerprintFiles(built.watchedFiles) !== expectedFingerprint) {
+      // The files the watcher saw must still hold what it saw, now that the new policy was built from them.
+      if (expectedFingerprint !== undefined && fingerprintFiles(current.watchedFiles) !== expectedFingerprint) {
         throw new HealthChecksConfigError({ description: `config file ${built.filepath}`, filepath: built.filepath }, [
           'The file changed while it was being read: it is still being written. The change is applied once it settles.',
         ]);
       }
     } catch (error) {
-      const { filepath, problems } = error instanceof HealthChecksConfigError ? error : { filepath: undefined, problems: [String(error)] };
-      publishReload({ ok: false, trigger, filepath: filepath ?? current.filepath ?? null, problems });
+      const { filepath, problems } = error instanceof HealthChecksConfigError ? error : { filepath: current.filepath, problems: [String(error)] };
+      publishReload({ ok: false, trigger, filepath: filepath ?? null, problems });
       throw error;
     }
     current = built;

@@ -23,8 +23,9 @@ export function fingerprintFiles(files: readonly string[]): string {
 }
 
 /**
- * Calls `onChange` with the files' new fingerprint once their content differs from `applied` and has stayed the same
- * for {@link WATCH_SETTLE_MS}, so that a file still being written is never reported. It listens where configs really
+ * Calls `onChange` with the files' new fingerprint once their content differs from `applied` (the content in force, and
+ * then the content last reported) and has stayed the same for {@link WATCH_SETTLE_MS}, so that a file still being
+ * written is never reported. It listens where configs really
  * change:
  * - the directory of each file, for edits in place and an editor's rename-and-replace;
  * - the directory each file's real path is in, for a symlinked file whose target changes;
@@ -36,13 +37,14 @@ export function fingerprintFiles(files: readonly string[]): string {
  */
 export function watchConfigFiles(files: readonly string[], applied: string, onChange: (fingerprint: string) => void): { close(): void } {
   let timer: NodeJS.Timeout | undefined;
+  let known = applied;
   let candidate: string | undefined;
   let closed = false;
 
   function settle(): void {
     if (closed) return;
     const seen = fingerprintFiles(files);
-    if (seen === applied) {
+    if (seen === known) {
       candidate = undefined;
       return;
     }
@@ -52,7 +54,9 @@ export function watchConfigFiles(files: readonly string[], applied: string, onCh
       schedule();
       return;
     }
+    // Reported once: content that is refused is not tried again until it changes.
     candidate = undefined;
+    known = seen;
     onChange(seen);
   }
 
