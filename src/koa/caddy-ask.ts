@@ -42,7 +42,7 @@ const BODIES: Record<number, string> = {
   200: 'allowed',
   400: 'A domain query parameter naming one valid host is required',
   403: 'not allowed',
-  503: 'resolveHost did not answer in time',
+  503: 'resolveHost failed or did not answer in time',
 };
 
 function answer(ctx: ParameterizedContext, verdict: CertificateVerdict): void {
