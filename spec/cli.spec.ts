@@ -367,6 +367,21 @@ describe('the CLI', () => {
       });
     }
 
+    it("prints the standard reason phrase, never the server's, which could echo the token", async () => {
+      const echo = createServer((request, response) => {
+        response.writeHead(503, `Bad ${String(request.headers['x-health'])}`).end();
+      });
+      await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+      try {
+        const run = await cli(['probe', `http://127.0.0.1:${(echo.address() as AddressInfo).port}/`], WITH_TOKENS);
+        expect(run.code).to.equal(1);
+        expect(run.stderr).to.include('503 Service Unavailable');
+        expectNoToken(run);
+      } finally {
+        echo.close();
+      }
+    });
+
     it('uses --header, --value-env and --host', async () => {
       await cli(['probe', `http://127.0.0.1:${port}/`, '--header', 'X-Probe', '--value-env', 'MY_TOKEN', '--host', 'app.example'], { MY_TOKEN: TOKEN });
       expect(seen[0]).to.deep.include({ 'x-probe': TOKEN, host: 'app.example' });

@@ -186,6 +186,42 @@ describe('onReject never turns a rejection into a 5xx', () => {
     expect(seen[0]).to.include('onReject threw: store offline');
   });
 
+  const hostile: [name: string, value: () => unknown][] = [
+    ['an object with no prototype', () => Object.create(null) as unknown],
+    ['an object whose toString throws', () => ({ toString: () => { throw new Error('no'); } })],
+    ['an Error whose message getter throws', () => Object.defineProperty(new Error(), 'message', { get: () => { throw new Error('no'); } })],
+  ];
+  for (const [name, value] of hostile) {
+    it(`answers 400 when onReject throws ${name}, which cannot even be printed`, async () => {
+      const seen = await warnings(WARNING, () =>
+        serve(
+          () => {
+            throw value();
+          },
+          async (port) => {
+            expect((await evil(port)).status).to.equal(400);
+          },
+        ),
+      );
+      expect(seen).to.have.length(1);
+    });
+  }
+
+  it('rejects a refused target even in report-only mode, where the app would read ctx.path and answer 500', async () => {
+    const read: string[] = [];
+    const app = appWith(build({ reportOnly: true, onReject: (ctx) => void read.push(ctx.path) }));
+    const { server, port } = await listen(app);
+    try {
+      const refused = await sendRaw(port, rawRequest('GET http://[::1/ HTTP/1.1', 'Host: example.com'));
+      expect(refused.status, refused.text).to.equal(400);
+      const wouldReject = await sendRaw(port, rawRequest('GET /x HTTP/1.1', 'Host: evil.example'));
+      expect(wouldReject.status, 'a host would-be rejection still goes on to the app').to.equal(200);
+      expect(read).to.deep.equal(['/', '/x']);
+    } finally {
+      server.close();
+    }
+  });
+
   for (const target of ['http://[::1/', 'x://[/']) {
     it(`lets onReject read ctx.path, ctx.query, ctx.URL and ctx.href for GET ${target}: 400, and ctx.path is "/"`, async () => {
       const read: unknown[] = [];
@@ -215,6 +251,13 @@ describe('local-address probes are direct connections only', () => {
     ['Via', () => '1.1 proxy.internal'],
     ['Forwarded', () => 'for=203.0.113.9;proto=http'],
     ['X-Forwarded-Host', (port) => `127.0.0.1:${port}`],
+    ['X-Forwarded-Server', () => 'proxy.internal'],
+    ['X-Original-Forwarded-For', () => '203.0.113.9'],
+    ['X-Client-IP', () => '203.0.113.9'],
+    ['X-Cluster-Client-IP', () => '203.0.113.9'],
+    ['True-Client-IP', () => '203.0.113.9'],
+    ['CF-Connecting-IP', () => '203.0.113.9'],
+    ['Fastly-Client-IP', () => '203.0.113.9'],
   ];
   const wirings: [name: string, layers: () => Middleware[]][] = [
     ['healthChecks()', () => [withEnv(NO_TOKEN, () => healthChecks(OPTIONS))]],

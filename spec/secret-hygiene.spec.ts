@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { HealthChecksConfigError, healthChecks, type RejectInfo } from '../src';
+import { HealthChecksConfigError, healthChecks, type HealthChecksOptions, type RejectInfo } from '../src';
+import { runCli } from '../src/cli/main';
 import { appWith, client, makeProject, NO_TOKEN, removeProjects, thrownBy, withEnv } from './helpers';
 
 const SECRET = 'S3CRET-token-do-not-leak-81f2';
@@ -53,6 +54,25 @@ describe('secret hygiene: the token never leaks', () => {
     const error = withEnv({ HEALTH_CHECK_HEADER_VALUE: `${SECRET},bad\u0001${SECRET}` }, () => thrownBy(() => healthChecks({ configFile: false })));
     expect(error.message).to.include('HEALTH_CHECK_HEADER_VALUE');
     expect(printable(error)).not.to.include(SECRET);
+  });
+
+  it('into config errors or check output when the token is pasted under the wrong key', async () => {
+    const misplaced: Record<string, unknown>[] = [
+      { valueEnv: SECRET },
+      { header: `X-Health: ${SECRET}` },
+      { paths: [`/health?token=${SECRET}`] },
+      { methods: [SECRET] },
+      { [SECRET]: true },
+    ];
+    for (const probe of misplaced) {
+      const error = withEnv(NO_TOKEN, () => thrownBy(() => healthChecks({ configFile: false, probe: { value: 't', ...probe } } as HealthChecksOptions)));
+      expect(error, JSON.stringify(Object.keys(probe))).to.be.instanceOf(HealthChecksConfigError);
+      expect(printable(error)).not.to.include(SECRET.slice(0, 12));
+      const cwd = makeProject({ '.healthchecksrc.json': { probe: { value: 't', ...probe } } });
+      const check = await runCli(['check', '--cwd', cwd], {});
+      expect(check.exitCode).to.equal(3);
+      expect(`${check.stdout}${check.stderr ?? ''}`).to.include('probe').and.not.include(SECRET.slice(0, 12));
+    }
   });
 
   it('into config errors raised while a valid token is set', () => {

@@ -143,21 +143,52 @@ describe('guardUpgrades() with the ws package', () => {
         expect(seen).to.have.length(0);
       });
 
-      it('lets a probe through on a probe path, and removes its header before any listener sees it', async () => {
-        const outcome = await connectWs(`ws://127.0.0.1:${port}/health-check/`, { Host: '10.244.1.7:8000', 'X-Health': TOKEN });
-        expect(outcome).to.deep.include({ opened: true });
+      it('never lets a probe upgrade, with another host, even on a probe path, and removes its header before any listener sees it', async () => {
+        const probe = await connectWs(`ws://127.0.0.1:${port}/health-check/`, { Host: '10.244.1.7:8000', 'X-Health': TOKEN });
+        expect(probe).to.deep.equal({ opened: false, status: 400 });
+        const allowed = await connectWs(`ws://127.0.0.1:${port}/health-check/`, { Host: 'example.com', 'X-Health': TOKEN });
+        expect(allowed).to.deep.include({ opened: true });
         expect(seen[0]?.headers).not.to.have.property('x-health');
         expect(JSON.stringify(seen[0]?.rawHeaders)).not.to.include(TOKEN);
-        const offPath = await connectWs(`ws://127.0.0.1:${port}/chat`, { Host: '10.244.1.7:8000', 'X-Health': TOKEN });
-        expect(offPath).to.deep.equal({ opened: false, status: 400 });
       });
 
-      it('lets an exempt path through, as for ordinary requests', async () => {
-        const outcome = await connectWs(`ws://127.0.0.1:${port}/exempt`, { Host: '172.31.0.9' });
-        expect(outcome).to.deep.include({ opened: true });
+      it('never lets an exempt path upgrade with another host: DNS rebinding reaches no socket that way', async () => {
+        expect(await connectWs(`ws://127.0.0.1:${port}/exempt`, { Host: 'rebind.attacker.example' })).to.deep.equal({ opened: false, status: 400 });
+        expect(await connectWs(`ws://127.0.0.1:${port}/exempt`, { Host: 'example.com' })).to.deep.include({ opened: true });
       });
     });
   }
+});
+
+describe('guardUpgrades() and local-address probes', () => {
+  it('never lets a request naming the local address upgrade, on a probe path or not, while a GET there is a probe', async () => {
+    const middleware = guard({ probe: { localAddress: true, paths: ['/health-check/'] } });
+    const app = new Koa();
+    app.use(middleware);
+    app.use((ctx) => {
+      ctx.body = ctx.state.healthCheck ?? null;
+    });
+    const server = createServer(app.callback());
+    const seen: IncomingMessage[] = [];
+    middleware.guardUpgrades(server);
+    const wss = new WebSocketServer({ server });
+    echo(wss, seen);
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    try {
+      const local = `127.0.0.1:${port}`;
+      expect(await connectWs(`ws://127.0.0.1:${port}/health-check/`, { Host: local })).to.deep.equal({ opened: false, status: 400 });
+      expect(seen).to.have.length(0);
+      const probe = await sendRaw(port, `GET /health-check/ HTTP/1.1\r\nHost: ${local}\r\nConnection: close\r\n\r\n`);
+      expect(probe.status).to.equal(200);
+      expect(probe.text).to.include('"via":"localAddress"');
+      expect(middleware.stats().rejected['host-not-allowed']).to.equal(1);
+    } finally {
+      wss.close();
+      server.close();
+    }
+  });
 });
 
 function upgradeRequest(target: string, headers: string[]): string {

@@ -194,51 +194,53 @@ describe('watch, where config files really live', () => {
     });
   }
 
-  it('never applies a YAML file still being written: a token for /admin from evil.example is never let through', async () => {
-    const yaml = (host: string) => `watch: true\nallowedHosts:\n  - ${host}\nprobe:\n  header: X-Health\n  paths:\n    - /health-check/\n`;
-    const final = yaml('new.example');
-    const cut = final.indexOf('  paths:');
-    // The control: the first part alone is a valid config whose probe has no paths, which opens every route to a token.
-    await serving({ cwd: makeProject({ '.healthchecksrc.yaml': final.slice(0, cut) }) }, WITH_TOKEN, async (half) => {
-      expect(await half.status('evil.example', '/admin', TOKEN)).to.equal(200);
-    });
-
-    const cwd = makeProject({ '.healthchecksrc.yaml': yaml('old.example') });
-    const file = join(cwd, '.healthchecksrc.yaml');
-    await serving({ cwd }, WITH_TOKEN, async (site) => {
-      const contentWhenApplied: string[] = [];
-      const sampled: number[] = [];
-      await whenApplied(() => contentWhenApplied.push(readFileSync(file, 'utf8')), async () => {
-        let sampling = true;
-        const sampler = (async () => {
-          while (sampling) {
-            sampled.push(await site.status('evil.example', '/admin', TOKEN));
-            await sleep(2);
-          }
-        })();
-        try {
-          const fd = openSync(file, 'w');
-          try {
-            writeSync(fd, final.slice(0, cut));
-            await sleep(40);
-            writeSync(fd, final.slice(cut));
-          } finally {
-            closeSync(fd);
-          }
-          expect(await site.serves('new.example', 'old.example')).to.equal(true);
-          await sleep(300); // Keep sampling past another settling time.
-        } finally {
-          sampling = false;
-          await sampler;
-        }
+  for (const pause of [40, 400]) {
+    it(`never applies a YAML file still being written, with a ${pause} ms pause in the write: a token for /admin from evil.example is never let through`, async () => {
+      const yaml = (host: string) => `watch: true\nallowedHosts:\n  - ${host}\nprobe:\n  header: X-Health\n  paths:\n    - /health-check/\n`;
+      const final = yaml('new.example');
+      const cut = final.indexOf('  paths:');
+      // The control: the first part alone is a valid config whose probe has no paths, which opens every route to a token.
+      await serving({ cwd: makeProject({ '.healthchecksrc.yaml': final.slice(0, cut) }) }, WITH_TOKEN, async (half) => {
+        expect(await half.status('evil.example', '/admin', TOKEN)).to.equal(200);
       });
-      expect(sampled.length).to.be.greaterThan(10);
-      expect(sampled.filter((status) => status !== 400), 'token requests for /admin from evil.example let through').to.deep.equal([]);
-      expect(site.reloads.filter(({ ok }) => ok)).to.deep.equal([{ ok: true, trigger: 'watch', filepath: file, problems: [] }]);
-      expect(contentWhenApplied).to.deep.equal([final]);
-      expect(await site.status('evil.example', '/health-check/', TOKEN), 'the token still opens the probe path').to.equal(200);
+
+      const cwd = makeProject({ '.healthchecksrc.yaml': yaml('old.example') });
+      const file = join(cwd, '.healthchecksrc.yaml');
+      await serving({ cwd }, WITH_TOKEN, async (site) => {
+        const contentWhenApplied: string[] = [];
+        const sampled: number[] = [];
+        await whenApplied(() => contentWhenApplied.push(readFileSync(file, 'utf8')), async () => {
+          let sampling = true;
+          const sampler = (async () => {
+            while (sampling) {
+              sampled.push(await site.status('evil.example', '/admin', TOKEN));
+              await sleep(2);
+            }
+          })();
+          try {
+            const fd = openSync(file, 'w');
+            try {
+              writeSync(fd, final.slice(0, cut));
+              await sleep(pause);
+              writeSync(fd, final.slice(cut));
+            } finally {
+              closeSync(fd);
+            }
+            expect(await site.serves('new.example', 'old.example')).to.equal(true);
+            await sleep(300); // Keep sampling past another settling time.
+          } finally {
+            sampling = false;
+            await sampler;
+          }
+        });
+        expect(sampled.length).to.be.greaterThan(10);
+        expect(sampled.filter((status) => status !== 400), 'token requests for /admin from evil.example let through').to.deep.equal([]);
+        expect(site.reloads.filter(({ ok }) => ok)).to.deep.equal([{ ok: true, trigger: 'watch', filepath: file, problems: [] }]);
+        expect(contentWhenApplied).to.deep.equal([final]);
+        expect(await site.status('evil.example', '/health-check/', TOKEN), 'the token still opens the probe path').to.equal(200);
+      });
     });
-  });
+  }
 
   it('keeps the options of update() when the watcher later applies an unrelated edit of the file', async () => {
     const cwd = makeProject({ [FILE]: json(['a.example']) });
@@ -263,6 +265,20 @@ describe('watch, where config files really live', () => {
       expect(site.reloads[0]).to.deep.include({ ok: false, trigger: 'watch', filepath: file });
       expect(await site.status('a.example')).to.equal(200);
       expect(await site.status('localhost'), 'not the development defaults').to.equal(400);
+    });
+  });
+
+  it('refuses an update() that names no file once the file in force is gone, and takes one that does', async () => {
+    const cwd = makeProject({ [FILE]: json(['a.example'], false) });
+    const file = join(cwd, FILE);
+    await serving({ cwd }, NO_TOKEN, async (site) => {
+      unlinkSync(file);
+      const error = thrownBy(() => site.middleware.update({ cwd, rejectStatus: 421 }));
+      expect(error.message).to.include('was removed').and.include('configFile');
+      expect(await site.status('a.example')).to.equal(200);
+      expect(await site.status('localhost'), 'not the development defaults').to.equal(400);
+      site.middleware.update({ configFile: false, allowedHosts: ['b.example'] });
+      expect(await site.status('b.example')).to.equal(200);
     });
   });
 
@@ -379,17 +395,43 @@ describe('module configs', () => {
     });
   }
 
-  it('reloads an unedited .mjs config, and refuses an edited one loudly while the old policy keeps serving', async () => {
+  it('refuses reload() of an .mjs config loudly, edited or not, and applies update() over an unedited one', async () => {
     const cwd = makeProject({ 'healthchecks.config.mjs': esModule(['a.example']) });
     const file = join(cwd, 'healthchecks.config.mjs');
     await serving({ cwd }, NO_TOKEN, async (site) => {
-      site.middleware.reload();
-      expect(site.reloads).to.deep.equal([{ ok: true, trigger: 'reload', filepath: file, problems: [] }]);
+      const unedited = thrownBy(() => site.middleware.reload());
+      expect(unedited).to.be.instanceOf(HealthChecksConfigError);
+      expect(unedited.message).to.include(file).and.include('ES module').and.include('Restart the process');
+      site.middleware.update({ cwd, exemptPaths: ['/alb'] });
+      expect(await site.status('unknown.example', '/alb')).to.equal(200);
       writeFileSync(file, esModule(['b.example']));
-      const error = thrownBy(() => site.middleware.reload());
-      expect(error).to.be.instanceOf(HealthChecksConfigError);
-      expect(error.message).to.include(file).and.include('changed since it was loaded');
-      expect(site.reloads[1]).to.deep.include({ ok: false, trigger: 'reload', filepath: file });
+      const edited = thrownBy(() => site.middleware.update({ cwd }));
+      expect(edited.message).to.include('changed since it was loaded');
+      expect(site.reloads.map(({ ok, trigger }) => [ok, trigger])).to.deep.equal([
+        [false, 'reload'],
+        [true, 'update'],
+        [false, 'update'],
+      ]);
+      expect(await site.status('a.example')).to.equal(200);
+      expect(await site.status('b.example')).to.equal(400);
+    });
+  });
+
+  it('treats a .cjs config that requires an ES module as one: watch refused, and an edit of the module refused', async () => {
+    const files = {
+      'healthchecks.config.cjs': "module.exports = { allowedHosts: require('./hosts.mjs').default };\n",
+      'hosts.mjs': 'export default ["a.example"];\n',
+    };
+    const watched = makeProject(files);
+    const error = withEnv(NO_TOKEN, () => thrownBy(() => healthChecks({ cwd: watched, watch: true })));
+    expect(error).to.be.instanceOf(HealthChecksConfigError);
+    expect(error.message).to.include('is, or loads, an ES module');
+    const cwd = makeProject(files);
+    await serving({ cwd }, NO_TOKEN, async (site) => {
+      writeFileSync(join(cwd, 'hosts.mjs'), 'export default ["b.example"];\n');
+      expect(thrownBy(() => site.middleware.reload()).message).to.include('ES module');
+      expect(thrownBy(() => site.middleware.update({ cwd })).message).to.include('hosts.mjs is an ES module and changed since it was loaded');
+      expect(site.reloads.every(({ ok }) => !ok)).to.equal(true);
       expect(await site.status('a.example')).to.equal(200);
       expect(await site.status('b.example')).to.equal(400);
     });

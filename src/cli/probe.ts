@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, STATUS_CODES, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { parseArgs } from 'node:util';
 import { EXIT, PROGRAM, UsageError, type CommandResult } from './usage';
@@ -80,7 +80,9 @@ function get(url: URL, headers: Record<string, string>, timeout: number, insecur
   return new Promise((resolve) => {
     let outcome: Outcome | undefined;
     const request = send(url, { method: 'GET', headers, rejectUnauthorized: !insecure }, (response: IncomingMessage) => {
-      outcome = { status: response.statusCode ?? 0, statusText: response.statusMessage ?? '' };
+      // The standard reason phrase, never the server's own: a server may echo the request, token included.
+      const status = response.statusCode ?? 0;
+      outcome = { status, statusText: STATUS_CODES[status] ?? '' };
       response.on('error', () => undefined);
       response.on('end', () => finish(outcome as Outcome));
       response.resume();

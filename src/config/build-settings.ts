@@ -20,6 +20,8 @@ export interface Settings {
   readonly filepath: string | undefined;
   readonly watch: boolean;
   readonly watchedFiles: readonly string[];
+  /** The config file is, or requires, an ES module: `reload()` cannot read it again. */
+  readonly esModule: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export function compileSettings(resolved: ResolvedConfig): Settings {
     filepath: resolved.filepath,
     watch: resolved.watch,
     watchedFiles: resolved.watchedFiles,
+    esModule: resolved.esModule,
   };
 }
 

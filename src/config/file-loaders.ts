@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { basename, extname, sep } from 'node:path';
 import { describeModuleError, describeTypeScriptUnsupported, describeYamlError } from './parse-error';
 import { findJsonSyntaxError, lineAndColumn } from './json-syntax';
@@ -11,7 +12,10 @@ export class ConfigFileProblem extends Error {
 /** What loading a config file gave: its value, and what reloading it needs to know. */
 export interface LoadedContent {
   readonly value: unknown;
-  /** An ES module: Node evaluates it once per process, so an edit to it can never be applied by a reload. */
+  /**
+   * An ES module, or CommonJS that requires one: Node evaluates an ES module once per process, so an edit to it can
+   * never be applied by a reload.
+   */
   readonly esModule: boolean;
   /** The project files (outside node_modules) a CommonJS config required: read again with it, and watched with it. */
   readonly dependencies: readonly string[];
@@ -92,7 +96,11 @@ const loadModule: ConfigLoader = (filepath, content) => {
   }
   if (!isModuleNamespace(loaded)) {
     const value = isCompiledEsModule(loaded) ? loaded.default : loaded;
-    return { value, esModule: false, dependencies: projectDependencies(filepath) };
+    const dependencies = projectDependencies(filepath);
+    // An ES module it requires is Node's to keep too: the config is then as hard to reload as an ES module.
+    const esModules = dependencies.filter((dependency) => isModuleNamespace(require.cache[dependency]?.exports));
+    for (const dependency of esModules) checkUnchangedEsModule(dependency, readFileSync(dependency, 'utf8'));
+    return { value, esModule: esModules.length > 0, dependencies };
   }
   checkUnchangedEsModule(filepath, content);
   return { value: defaultExport(loaded), esModule: true, dependencies: [] };
@@ -115,15 +123,13 @@ function checkUnchangedEsModule(filepath: string, content: string): void {
   const digest = createHash('sha256').update(content).digest('hex');
   const first = evaluatedEsModules.get(filepath);
   if (first === undefined) evaluatedEsModules.set(filepath, digest);
-  else if (first !== digest) throw new ConfigFileProblem(ES_MODULE_CHANGED);
+  else if (first !== digest) throw new ConfigFileProblem(`${basename(filepath)} is an ES module and changed since it was loaded. ${ES_MODULE_RELOAD}`);
 }
 
 /** Why an ES module config cannot be reloaded, with the two fixes. */
 export const ES_MODULE_RELOAD =
   'Node evaluates an ES module once per process, so a change to it cannot be applied while the process runs. ' +
-  'Restart the process to apply it, or write the config as .json, .yaml or .cjs (CommonJS), which reload.';
-
-const ES_MODULE_CHANGED = `The file is an ES module and changed since it was loaded. ${ES_MODULE_RELOAD}`;
+  'Restart the process to apply it, or write the config, and the files it loads, as .json, .yaml or .cjs (CommonJS), which reload.';
 
 /** Drops a CommonJS config and the project files it required from `require.cache`, so that they are read again. */
 function forgetModule(filepath: string): void {

@@ -61,6 +61,8 @@ export interface ResolvedConfig {
   readonly watch: boolean;
   /** The config file and the project files it required, which a reload reads again; empty without a file. */
   readonly watchedFiles: readonly string[];
+  /** The config file is, or requires, an ES module, which Node will not evaluate again: it cannot be reloaded. */
+  readonly esModule: boolean;
   readonly onReject: HealthChecksOptions['onReject'];
   /** `resolveHost` and its limits, or `undefined` when no `resolveHost` is given. */
   readonly resolver: ResolverOptions | undefined;
@@ -101,6 +103,7 @@ export function resolveConfig(
     reportOnly: merged.reportOnly ?? DEFAULTS.reportOnly,
     watch: checkWatchable(merged.watch ?? DEFAULTS.watch, loaded),
     watchedFiles: loaded === null ? [] : [loaded.filepath, ...loaded.dependencies],
+    esModule: loaded?.esModule === true,
     onReject,
     resolver,
   };
@@ -109,7 +112,7 @@ export function resolveConfig(
 /** `watch`, refused for an ES module config, whose edits Node would never let a reload apply. */
 function checkWatchable(watch: boolean, file: ConfigFile | null): boolean {
   if (watch && file?.esModule === true) {
-    throw new HealthChecksConfigError(fileSource(file.filepath), [`watch is on, but the file is an ES module. ${ES_MODULE_RELOAD}`]);
+    throw new HealthChecksConfigError(fileSource(file.filepath), [`watch is on, but the file is, or loads, an ES module. ${ES_MODULE_RELOAD}`]);
   }
   return watch;
 }

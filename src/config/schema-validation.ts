@@ -24,8 +24,11 @@ const FIELD_RULES: Record<string, string> = {
   rejectStatus: 'must be a 4xx status code, from 400 to 499',
 };
 
-/** Paths whose values are secrets: they are never quoted back. */
-const SECRET_PATHS = ['probe.value'];
+/**
+ * The section whose values may be secrets: `probe.value` is the token, and a token pasted under the wrong key
+ * (`probe.valueEnv`, `probe.header`, a path, a key of its own) is one all the same. Nothing under it is quoted back.
+ */
+const SECRET_SECTION = 'probe';
 
 /**
  * Checks `data` against schema.json and returns one line per problem, each naming its key path
@@ -52,7 +55,7 @@ function describeError(error: ErrorObject, extraRootKeys: readonly string[]): st
       const parent = error.parentSchema as JsonSchema;
       const known = [...Object.keys(parent.properties ?? {}), ...(path === '' ? extraRootKeys : [])];
       const suggestion = suggestName(name, known);
-      const where = path === '' ? name : `${path}.${name}`;
+      const where = path === '' ? name : isSecretPath(path) ? `${path} has a key that` : `${path}.${name}`;
       return suggestion === undefined
         ? `${where} is not a known option. Known options here: ${known.join(', ')}.`
         : `${where} is not a known option. Did you mean ${suggestion}?`;
@@ -94,8 +97,12 @@ function label(path: string): string {
   return path === '' ? 'The configuration' : path;
 }
 
+function isSecretPath(path: string): boolean {
+  return path === SECRET_SECTION || path.startsWith(`${SECRET_SECTION}.`);
+}
+
 function quoted(path: string, value: unknown): string {
-  if (SECRET_PATHS.some((secret) => path === secret || path.startsWith(`${secret}[`))) return '';
+  if (isSecretPath(path)) return '';
   if (typeof value === 'string' || typeof value === 'number') return ` (got ${JSON.stringify(value)})`;
   return '';
 }

@@ -154,8 +154,11 @@ export function probeState(request: RequestFacts, via: 'header' | 'localAddress'
   return { probe: true, via, host: hostnameOf(request.host) };
 }
 
-/** The allowlist half: the host check, with exempt paths as its only exception. */
-export function checkHost(policy: Policy, request: RequestFacts): Decision {
+/**
+ * The allowlist half: the host check, with exempt paths as its only exception, unless `exempt` is false (for an upgrade,
+ * which is never a health probe).
+ */
+export function checkHost(policy: Policy, request: RequestFacts, exempt = true): Decision {
   const { target } = request;
   if (target === undefined) return invalidTarget(request);
   const parsed = parseHostHeader(request.host);
@@ -163,7 +166,7 @@ export function checkHost(policy: Policy, request: RequestFacts): Decision {
   const rule = parsed === undefined ? undefined : matchHost(policy.hosts, parsed);
   const reason = hostProblem(request, parsed, rule);
   if (reason === undefined && rule !== undefined) return { allowed: true, state: { probe: false, via: null, host }, rule };
-  if (EXEMPT_METHODS.has(request.method) && policy.exemptPaths.has(target.path)) {
+  if (exempt && EXEMPT_METHODS.has(request.method) && policy.exemptPaths.has(target.path)) {
     return { allowed: true, state: { probe: true, via: 'exemptPath', host }, rule: 'exempt path' };
   }
   return { allowed: false, host, hostIsAddress: parsed?.address !== undefined, reason: reason ?? 'host-not-allowed' };

@@ -18,6 +18,11 @@ export interface Verdict {
   /** The status a rejection is answered with: 503 when `resolveHost` did not answer, else `rejectStatus`. */
   readonly status: number;
   /**
+   * Whether a rejection goes on to the app, flagged (report-only mode). Never for `invalid-target`: Koa itself cannot
+   * read some of those targets, so the app would answer 500.
+   */
+  readonly reportOnly: boolean;
+  /**
    * Whether an allowed request's target is handed to the app now. Not by the probe half: the allowlist half after it
    * must still read the target as it was sent.
    */
@@ -60,8 +65,9 @@ export function createGuard(options: HealthChecksOptions | undefined): Guard {
   const live = createLivePolicy(options, stats.resolver);
 
   function finish(settings: LiveSettings, request: RequestFacts, decision: Decision, reader: Reader, stage: Stage): Verdict {
-    if (isFinal(decision)) reportDecision(stats, decision, request, settings.reportOnly, reader.env ?? 'development');
-    return { settings, request, decision, status: rejectStatusOf(decision, settings.rejectStatus), handOver: stage !== 'probe' };
+    const reportOnly = settings.reportOnly && !decision.allowed && decision.reason !== 'invalid-target';
+    if (isFinal(decision)) reportDecision(stats, decision, request, reportOnly, reader.env ?? 'development');
+    return { settings, request, decision, status: rejectStatusOf(decision, settings.rejectStatus), reportOnly, handOver: stage !== 'probe' };
   }
 
   return {

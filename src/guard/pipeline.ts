@@ -16,9 +16,11 @@ export interface Reader {
 
 /**
  * Which part of the decision to make: all of it (`healthChecks()`), the probe half (`probeBypass()`, which never
- * rejects) or the allowlist half (`hostAllowlist()`, which lets through what the probe half marked as a probe).
+ * rejects), the allowlist half (`hostAllowlist()`, which lets through what the probe half marked as a probe), or the
+ * host check alone (`upgrade`: a WebSocket is never a health probe, so neither a probe nor an exempt path lets one
+ * through; the probe header is still read, to be removed).
  */
-export type Stage = 'whole' | 'probe' | 'host';
+export type Stage = 'whole' | 'probe' | 'host' | 'upgrade';
 
 /** What the pipeline read of a request, and what it decided. */
 export interface Evaluated {
@@ -46,7 +48,7 @@ export function readRequest(settings: Settings, req: NodeRequest, reader: Reader
   return readRequestFacts(req, {
     probeHeader: probe?.header,
     trust: proxyTrust(settings, reader),
-    localAddress: probe?.localAddress === true,
+    localAddress: stage !== 'upgrade' && probe?.localAddress === true,
     forwardedProto: reader.upgradeListener !== true,
   });
 }
@@ -55,6 +57,7 @@ export function readRequest(settings: Settings, req: NodeRequest, reader: Reader
 export function decideStage(settings: Settings, request: RequestFacts, stage: Stage, marked: HealthCheckState | undefined): Decision {
   const { policy } = settings;
   if (stage === 'whole') return decide(policy, request);
+  if (stage === 'upgrade') return checkHost(policy, request, false);
   if (stage === 'host') {
     if (marked?.probe === true && request.target !== undefined) return { allowed: true, state: marked, rule: MARKED_BY_BYPASS };
     return checkHost(policy, request);

@@ -99,8 +99,8 @@ function fieldFor(name: string, probeHeader: string | undefined, proxyHeaders: b
   if (length === 16 && name.toLowerCase() === 'x-forwarded-host') return 'forwardedHost';
   if (length === 17 && name.toLowerCase() === 'x-forwarded-proto') return 'forwardedProto';
   if (length === 10 && name === ':authority') return 'authority';
-  // Only local-address probes need to know of a proxy, and only these lengths can name a proxy header.
-  if (proxyHeaders && (length === 3 || length === 9 || length === 15 || length === 16) && PROXY_HEADERS.has(name.toLowerCase())) return 'proxied';
+  // Only local-address probes need to know of a proxy, and most header names have no proxy header's length.
+  if (proxyHeaders && PROXY_HEADER_LENGTHS.has(length) && PROXY_HEADERS.has(name.toLowerCase())) return 'proxied';
   return undefined;
 }
 
@@ -108,6 +108,20 @@ function fieldFor(name: string, probeHeader: string | undefined, proxyHeaders: b
  * Headers that say a proxy relayed the request, besides X-Forwarded-Host and X-Forwarded-Proto: a request carrying any
  * of them is not a direct connection, so it is never a local-address probe. An AWS ALB keeps Host and adds
  * X-Forwarded-For, X-Forwarded-Proto and X-Forwarded-Port; nginx's usual config adds X-Real-IP; Varnish and Apache add
- * Via; RFC 7239 proxies add Forwarded.
+ * Via; RFC 7239 proxies add Forwarded; Apache adds X-Forwarded-Server; CDNs add their client-address headers.
  */
-const PROXY_HEADERS: ReadonlySet<string> = new Set(['x-forwarded-for', 'x-forwarded-port', 'x-real-ip', 'via', 'forwarded']);
+const PROXY_HEADERS: ReadonlySet<string> = new Set([
+  'x-forwarded-for',
+  'x-forwarded-port',
+  'x-forwarded-server',
+  'x-original-forwarded-for',
+  'x-real-ip',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'fastly-client-ip',
+  'via',
+  'forwarded',
+]);
+const PROXY_HEADER_LENGTHS: ReadonlySet<number> = new Set([...PROXY_HEADERS].map((name) => name.length));

@@ -127,6 +127,6 @@ function carryOut(ctx: ParameterizedContext, next: Next, verdict: Verdict): Prom
     ctx.state.healthCheck = decision.state;
     return next();
   }
-  if (settings.reportOnly) return passReportOnly(ctx, next, decision, settings.onReject);
+  if (verdict.reportOnly) return passReportOnly(ctx, next, decision, settings.onReject);
   return answerRejection(ctx, decision, verdict.status, settings.onReject);
 }

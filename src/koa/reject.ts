@@ -42,8 +42,17 @@ export function warnHookFailed(hook: object, error: unknown): void {
   if (failedHooks.has(hook)) return;
   failedHooks.add(hook);
   process.emitWarning(
-    `koa-allow-healthchecks: onReject threw: ${error instanceof Error ? error.message : String(error)}. The response was ` +
-      'left as the guard set it; catch errors in the hook. Later failures are not reported.',
+    `koa-allow-healthchecks: onReject threw: ${describe(error)}. The response was left as the guard set it; catch ` +
+      'errors in the hook. Later failures are not reported.',
     { code: 'KOA_ALLOW_HEALTHCHECKS_ON_REJECT_FAILED' },
   );
+}
+
+/** What was thrown, in words, however hostile the thrown value: describing it must never throw in turn. */
+function describe(error: unknown): string {
+  try {
+    return error instanceof Error ? String(error.message) : String(error);
+  } catch {
+    return 'a value that cannot be printed';
+  }
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { buildSettings, type Settings } from '../config/build-settings';
+import { ES_MODULE_RELOAD } from '../config/file-loaders';
 import { HealthChecksConfigError } from '../errors';
 import { publishReload, type ReloadTrigger } from '../observe/channels';
 import type { HealthChecksOptions } from '../options';
@@ -46,7 +47,9 @@ export function createLivePolicy(options: HealthChecksOptions | undefined, count
   function apply(next: HealthChecksOptions | undefined, trigger: ReloadTrigger, expectedFingerprint?: string): void {
     let built: LiveSettings;
     try {
-      if (trigger !== 'update') checkFileStillThere(current.filepath);
+      if (trigger === 'reload') checkReloadable(current);
+      // An update that names no config file of its own keeps to the file in force, as a reload does.
+      if (trigger !== 'update' || next?.configFile === undefined) checkFileStillThere(current.filepath);
       built = build(next, current);
       // The files the watcher saw must still hold what it saw, now that the new policy was built from them.
       if (expectedFingerprint !== undefined && fingerprintFiles(current.watchedFiles) !== expectedFingerprint) {
@@ -111,7 +114,16 @@ export function createLivePolicy(options: HealthChecksOptions | undefined, count
 function checkFileStillThere(filepath: string | undefined): void {
   if (filepath === undefined || existsSync(filepath)) return;
   throw new HealthChecksConfigError({ description: `config file ${filepath}`, filepath }, [
-    'The config file was removed; the last good policy keeps serving. Put the file back, or call update() with new options.',
+    'The config file was removed; the last good policy keeps serving. Put the file back, or call update() with a ' +
+      'configFile option: another file, or false for none.',
+  ]);
+}
+
+/** `reload()` of an ES module config is refused: what it would read is what Node evaluated first. */
+function checkReloadable(settings: Settings): void {
+  if (!settings.esModule || settings.filepath === undefined) return;
+  throw new HealthChecksConfigError({ description: `config file ${settings.filepath}`, filepath: settings.filepath }, [
+    `reload() cannot read the file again: it is, or loads, an ES module. ${ES_MODULE_RELOAD}`,
   ]);
 }
 

@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync, unwatchFile, watch, watchFile, type FSWatcher, type StatsListener } from 'node:fs';
+import { readFileSync, realpathSync, statSync, unwatchFile, watch, watchFile, type FSWatcher, type StatsListener } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** How long the files must stay unchanged before a change is reported: writers take several steps. */
+/** How long a replaced file (a rename, a new link) must stay unchanged before the change is reported. */
 export const WATCH_SETTLE_MS = 100;
+/**
+ * How long a file written in place must stay unchanged: a writer may pause mid-write, and what it wrote so far can be
+ * a valid config that says less than the whole (a YAML file cut before its `probe.paths`).
+ */
+export const WATCH_IN_PLACE_SETTLE_MS = 1000;
 /** How often the files are also polled, for file systems and layouts whose events go unseen. */
 export const WATCH_POLL_MS = 1000;
 
@@ -22,10 +27,25 @@ export function fingerprintFiles(files: readonly string[]): string {
   return hash.digest('hex');
 }
 
+/** Which file each path is now (device and inode, through links): a file replaced by a rename or a new link is another. */
+function identityOf(files: readonly string[]): string {
+  return files
+    .map((file) => {
+      try {
+        const { dev, ino } = statSync(file);
+        return `${dev}:${ino}`;
+      } catch {
+        return 'missing';
+      }
+    })
+    .join(',');
+}
+
 /**
  * Calls `onChange` with the files' new fingerprint once their content differs from `applied` (the content in force, and
- * then the content last reported) and has stayed the same for {@link WATCH_SETTLE_MS}, so that a file still being
- * written is never reported. It listens where configs really
+ * then the content last reported) and has stayed the same for a settling time: {@link WATCH_SETTLE_MS} when a file was
+ * replaced whole, as editors, `mv` and the kubelet do, and {@link WATCH_IN_PLACE_SETTLE_MS} when it was written in
+ * place, which a writer may do in steps. It listens where configs really
  * change:
  * - the directory of each file, for edits in place and an editor's rename-and-replace;
  * - the directory each file's real path is in, for a symlinked file whose target changes;
@@ -38,7 +58,8 @@ export function fingerprintFiles(files: readonly string[]): string {
 export function watchConfigFiles(files: readonly string[], applied: string, onChange: (fingerprint: string) => void): { close(): void } {
   let timer: NodeJS.Timeout | undefined;
   let known = applied;
-  let candidate: string | undefined;
+  let knownIdentity = identityOf(files);
+  let candidate: { fingerprint: string; identity: string; since: number } | undefined;
   let closed = false;
 
   function settle(): void {
@@ -48,15 +69,22 @@ export function watchConfigFiles(files: readonly string[], applied: string, onCh
       candidate = undefined;
       return;
     }
-    // The first look at a change waits for a second one, a settling time later, that sees the same content.
-    if (seen !== candidate) {
-      candidate = seen;
+    // The first look at a change waits for later ones, a settling time on, that see the same content.
+    const identity = identityOf(files);
+    if (seen !== candidate?.fingerprint || identity !== candidate.identity) {
+      candidate = { fingerprint: seen, identity, since: Date.now() };
+      schedule();
+      return;
+    }
+    const settling = identity === knownIdentity ? WATCH_IN_PLACE_SETTLE_MS : WATCH_SETTLE_MS;
+    if (Date.now() - candidate.since < settling) {
       schedule();
       return;
     }
     // Reported once: content that is refused is not tried again until it changes.
     candidate = undefined;
     known = seen;
+    knownIdentity = identity;
     onChange(seen);
   }
 

@@ -31,7 +31,9 @@ const GUARDED = Symbol.for('koa-allow-healthchecks.guardUpgrades');
  * from their own listener too. Node's HTTP/2 compatibility layer, and so `'connect'` listeners, sit behind
  * `'stream'`.
  *
- * It decides nothing itself: the guard decides, counts and reports, and this carries the verdict out. A refused
+ * It decides nothing itself: the guard decides, counts and reports, and this carries the verdict out. An upgrade
+ * passes only with an allowed host: it is never a health probe, so the probe header, local-address probes and exempt
+ * paths do not let one through, whatever its path (a WebSocket server often listens on every path). A refused
  * upgrade is answered with the reject status and `Host not allowed` and closed before any listener runs, so nothing
  * can answer 101 (or 200 to a CONNECT). In report-only mode it goes on to the listeners. The guard removes the probe
  * header before any listener sees the request, and an absolute-form target is handed over in origin-form.
@@ -47,12 +49,12 @@ export function guardUpgrades(server: UpgradeServer, guard: Guard, options: Guar
   server.emit = function emitWithUpgradeGuard(this: UpgradeServer, event: string | symbol, ...args: unknown[]): boolean {
     if (event === 'upgrade') {
       const [req, socket] = args as [NodeRequest, Duplex];
-      return carryOut(guard.check(req, reader, 'whole'), socket, (verdict) => admitUpgrade(req, socket, verdict), () => emit.call(this, event, ...args));
+      return carryOut(guard.check(req, reader, 'upgrade'), socket, (verdict) => admitUpgrade(req, socket, verdict), () => emit.call(this, event, ...args));
     }
     if (event === 'stream' && isExtendedConnect(args[1])) {
       const [stream, headers, , rawHeaders] = args as [ServerHttp2Stream, IncomingHttpHeaders, number, string[]];
       const req = streamRequest(stream, headers, rawHeaders);
-      return carryOut(guard.check(req, reader, 'whole'), stream, (verdict) => admitStream(stream, verdict), () => emit.call(this, event, ...args));
+      return carryOut(guard.check(req, reader, 'upgrade'), stream, (verdict) => admitStream(stream, verdict), () => emit.call(this, event, ...args));
     }
     return emit.call(this, event, ...args);
   };
@@ -75,8 +77,8 @@ function carryOut(verdict: Verdict | Promise<Verdict>, channel: Duplex, admit: (
 }
 
 /** Lets an HTTP/1.1 upgrade go on, with its target in origin-form, or answers it and closes the socket. */
-function admitUpgrade(req: NodeRequest, socket: Duplex, { decision, request, settings, status }: Verdict): boolean {
-  if (decision.allowed || settings.reportOnly) {
+function admitUpgrade(req: NodeRequest, socket: Duplex, { decision, request, reportOnly, status }: Verdict): boolean {
+  if (decision.allowed || reportOnly) {
     if (decision.allowed && request.target?.form === 'absolute') req.url = request.target.originForm;
     return true;
   }
@@ -86,8 +88,8 @@ function admitUpgrade(req: NodeRequest, socket: Duplex, { decision, request, set
 }
 
 /** Lets an extended CONNECT go on, or answers it with the reject status and ends the stream. */
-function admitStream(stream: ServerHttp2Stream, { decision, settings, status }: Verdict): boolean {
-  if (decision.allowed || settings.reportOnly) return true;
+function admitStream(stream: ServerHttp2Stream, { decision, reportOnly, status }: Verdict): boolean {
+  if (decision.allowed || reportOnly) return true;
   stream.on('error', () => stream.destroy());
   stream.respond({ ':status': status, 'content-type': 'text/plain; charset=utf-8' });
   stream.end(REJECT_BODY);
