@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import type { Middleware } from 'koa';
 import { healthChecks, hostAllowlist, probeBypass, type HealthChecksMiddleware, type HealthChecksOptions } from '../src';
-import { appWith, client, Koa, listen, NO_TOKEN, sendRaw, withEnv } from './helpers';
+import { appWith, client, Koa, listen, NO_TOKEN, sendRaw, warnings, withEnv } from './helpers';
 
 const TOKEN = 'entry-points-token-5e1f';
 
@@ -18,21 +18,6 @@ function rawRequest(line: string, ...headers: string[]): string {
 }
 
 /** Collects the warnings emitted with `code` while `fn` runs (Node emits them on a later tick). */
-async function warnings(code: string, fn: () => Promise<void>): Promise<string[]> {
-  const seen: string[] = [];
-  const listener = (warning: Error & { code?: string }) => {
-    if (warning.code === code) seen.push(warning.message);
-  };
-  process.on('warning', listener);
-  try {
-    await fn();
-    await new Promise((resolve) => setImmediate(resolve));
-  } finally {
-    process.off('warning', listener);
-  }
-  return seen;
-}
-
 describe('HTTP/2 extended CONNECT (RFC 8441) with guardUpgrades()', () => {
   let guard: HealthChecksMiddleware;
   let server: Http2Server;

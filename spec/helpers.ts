@@ -34,6 +34,25 @@ export function client(app: KoaType) {
 
 /** Runs `fn` with the environment variables set (or unset, for `undefined`), then restores them. */
 export function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
+  const restore = setEnv(vars);
+  try {
+    return fn();
+  } finally {
+    restore();
+  }
+}
+
+/** {@link withEnv} for the whole of an async `fn`: a watch reload reads the environment when it happens, later. */
+export async function withEnvDuring(vars: Record<string, string | undefined>, fn: () => Promise<void>): Promise<void> {
+  const restore = setEnv(vars);
+  try {
+    await fn();
+  } finally {
+    restore();
+  }
+}
+
+function setEnv(vars: Record<string, string | undefined>): () => void {
   const saved = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
   const apply = (values: Record<string, string | undefined>) => {
     for (const [name, value] of Object.entries(values)) {
@@ -42,11 +61,23 @@ export function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T
     }
   };
   apply(vars);
+  return () => apply(saved);
+}
+
+/** Collects the warnings emitted while `fn` runs, with the given code. */
+export async function warnings(code: string, fn: () => Promise<void>): Promise<string[]> {
+  const seen: string[] = [];
+  const listener = (warning: Error & { code?: string }) => {
+    if (warning.code === code) seen.push(warning.message);
+  };
+  process.on('warning', listener);
   try {
-    return fn();
+    await fn();
+    await new Promise((resolve) => setImmediate(resolve));
   } finally {
-    apply(saved);
+    process.off('warning', listener);
   }
+  return seen;
 }
 
 /** The token variable, unset: most tests must not inherit a token from the developer's shell. */

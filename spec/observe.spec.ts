@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type KoaType from 'koa';
 import { healthChecks, PROBE_CHANNEL, REJECT_CHANNEL, type HealthChecksOptions, type RejectInfo } from '../src';
 import { resetExplainedRejections } from '../src/observe/first-rejection-warning';
-import { appWith, client, Koa, listen, NO_TOKEN, sendRaw, withEnv } from './helpers';
+import { appWith, client, Koa, listen, NO_TOKEN, sendRaw, warnings, withEnv } from './helpers';
 
 const TOKEN = 'observe-probe-token-0b7c';
 const BASE: HealthChecksOptions = {
@@ -28,22 +28,6 @@ async function published(name: string, fn: () => Promise<void>): Promise<unknown
     unsubscribe(name, listener);
   }
   return messages;
-}
-
-/** Collects the warnings emitted while `fn` runs, with the given code. */
-async function warnings(code: string, fn: () => Promise<void>): Promise<string[]> {
-  const seen: string[] = [];
-  const listener = (warning: Error & { code?: string }) => {
-    if (warning.code === code) seen.push(warning.message);
-  };
-  process.on('warning', listener);
-  try {
-    await fn();
-    await new Promise((resolve) => setImmediate(resolve));
-  } finally {
-    process.off('warning', listener);
-  }
-  return seen;
 }
 
 describe('report-only mode', () => {

@@ -6,29 +6,12 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type KoaType from 'koa';
 import { HealthChecksConfigError, healthChecks, RELOAD_CHANNEL, type HealthChecksMiddleware, type HealthChecksOptions, type ReloadMessage } from '../src';
-import { appWith, listen, makeDirectory, makeProject, NO_TOKEN, removeProjects, sendRaw, thrownBy, withEnv } from './helpers';
+import { appWith, listen, makeDirectory, makeProject, NO_TOKEN, removeProjects, sendRaw, thrownBy, withEnv, withEnvDuring } from './helpers';
 
 const TOKEN = 'watch-layouts-token-5d1e';
 const WITH_TOKEN = { HEALTH_CHECK_HEADER_VALUE: TOKEN };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const json = (hosts: string[], watch = true) => JSON.stringify({ allowedHosts: hosts, ...(watch ? { watch: true } : {}) });
-
-/** Like withEnv, for the whole of an async `fn`: a watch reload reads the environment when it happens, later. */
-async function withEnvDuring(vars: Record<string, string | undefined>, fn: () => Promise<void>): Promise<void> {
-  const saved = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
-  const apply = (values: Record<string, string | undefined>) => {
-    for (const [name, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
-  apply(vars);
-  try {
-    await fn();
-  } finally {
-    apply(saved);
-  }
-}
 
 /** Polls `condition` until it holds, for at most `ms`: the watcher is asynchronous, and this waits for it. */
 async function eventually(condition: () => boolean | Promise<boolean>, ms = 5000): Promise<boolean> {
