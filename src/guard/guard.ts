@@ -50,8 +50,6 @@ export interface GuardControls {
  * force once, reads the facts, removes the probe header, decides, asks `resolveHost`, and counts and reports.
  */
 export interface Guard extends GuardControls {
-  /** The settings in force now. */
-  readonly current: LiveSettings;
   /** Decides one request; a promise only when `resolveHost` must be asked. */
   check(req: NodeRequest, reader: Reader, stage: Stage, marked?: HealthCheckState): Verdict | Promise<Verdict>;
   /** Decides a certificate request for `domain`; a promise only when `resolveHost` must be asked. */
@@ -71,9 +69,6 @@ export function createGuard(options: HealthChecksOptions | undefined): Guard {
   }
 
   return {
-    get current() {
-      return live.current;
-    },
     check(req, reader, stage, marked) {
       // Read once: the whole request is decided by the policy in force when it arrived.
       const settings = live.current;
