@@ -128,7 +128,7 @@ describe('local-address probes, further', () => {
     expect(normalizeAddress('::ffff:127.0.0.7')).to.equal('127.0.0.7');
     expect(normalizeAddress('::FFFF:7f00:7')).to.equal('127.0.0.7');
     expect(normalizeAddress('::1')).to.equal('::1');
-    const facts = { directHost: '127.0.0.7:8000', local: { address: '::ffff:127.0.0.7', port: 8000 }, proxied: false };
+    const facts = { directHost: '127.0.0.7:8000', local: { address: '::ffff:127.0.0.7', port: 8000 }, proxied: false, http10: false };
     expect(localAddressMismatch(facts)).to.equal(undefined);
     expect(localAddressMismatch({ ...facts, directHost: '[::ffff:7f00:7]:8000' })).to.equal(undefined);
     expect(localAddressMismatch({ ...facts, local: { address: undefined, port: undefined } })).to.equal('no-connection');

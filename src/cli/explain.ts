@@ -115,7 +115,7 @@ function cliRequest(
   if (values['forwarded-host'] !== undefined) rawHeaders.push('X-Forwarded-Host', values['forwarded-host']);
   if (probeToken !== undefined) rawHeaders.push(probeHeader ?? 'x-health', probeToken);
   const socket = local === undefined ? null : { localAddress: local.address, localPort: local.port };
-  return { method: values.method.toUpperCase(), url: values.path, httpVersionMajor: 1, rawHeaders, headers: {}, socket } as unknown as NodeRequest;
+  return { method: values.method.toUpperCase(), url: values.path, httpVersionMajor: 1, httpVersionMinor: 1, rawHeaders, headers: {}, socket } as unknown as NodeRequest;
 }
 
 /** The token to test: from the variable named by --probe-header-env, or from --probe-header. */

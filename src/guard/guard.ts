@@ -1,6 +1,6 @@
 import { decideCertificate } from '../core/certificate';
 import type { Decision, HealthCheckState, RequestFacts } from '../core/decide';
-import type { NodeRequest } from '../http/read-request';
+import { connectionOf, type NodeRequest } from '../http/read-request';
 import { stripHeader } from '../http/strip-header';
 import type { HostResolver } from '../live/host-resolver';
 import { createLivePolicy, type LiveSettings } from '../live/live-policy';
@@ -62,9 +62,11 @@ export function createGuard(options: HealthChecksOptions | undefined): Guard {
   const stats = createStats();
   const live = createLivePolicy(options, stats.resolver);
 
-  function finish(settings: LiveSettings, request: RequestFacts, decision: Decision, reader: Reader, stage: Stage): Verdict {
+  function finish(settings: LiveSettings, req: NodeRequest, request: RequestFacts, decision: Decision, reader: Reader, stage: Stage): Verdict {
     const reportOnly = settings.reportOnly && !decision.allowed && decision.reason !== 'invalid-target';
-    if (isFinal(decision)) reportDecision(stats, decision, request, reportOnly, reader.env ?? 'development');
+    // Read only when a rejection is explained, outside production.
+    const context = decision.allowed ? undefined : () => ({ ...connectionOf(req), path: request.target?.path, method: request.method, probe: settings.policy.probe });
+    if (isFinal(decision)) reportDecision(stats, decision, request, reportOnly, reader.env ?? 'development', context);
     return { settings, request, decision, status: rejectStatusOf(decision, settings.rejectStatus), reportOnly, handOver: stage !== 'probe' };
   }
 
@@ -77,8 +79,8 @@ export function createGuard(options: HealthChecksOptions | undefined): Guard {
       const header = settings.policy.probe?.header;
       if (header !== undefined && request.probeToken !== undefined) stripHeader(req, header);
       const resolved = stage === 'probe' ? decision : resolveDecision(decision, settings.resolver);
-      if (resolved instanceof Promise) return resolved.then((final) => finish(settings, request, final, reader, stage));
-      return finish(settings, request, resolved, reader, stage);
+      if (resolved instanceof Promise) return resolved.then((final) => finish(settings, req, request, final, reader, stage));
+      return finish(settings, req, request, resolved, reader, stage);
     },
     certificate(domain, wildcards) {
       const settings = live.current;

@@ -58,7 +58,13 @@ function connectionFacts(req: NodeRequest, directHost: string | undefined, raw: 
   const socket = req.socket as { localAddress?: string; localPort?: number } | null;
   const local = { address: socket?.localAddress, port: socket?.localPort };
   const proxied = raw.proxied !== undefined || raw.forwardedHost !== undefined || raw.forwardedProto !== undefined;
-  return { directHost, local, proxied };
+  return { directHost, http10: req.httpVersionMajor === 1 && req.httpVersionMinor === 0, local, proxied };
+}
+
+/** The HTTP version and the address the connection arrived on, for the warning that explains a rejection. */
+export function connectionOf(req: NodeRequest): { http10: boolean; localAddress: string | undefined } {
+  const socket = req.socket as { localAddress?: string } | null;
+  return { http10: req.httpVersionMajor === 1 && req.httpVersionMinor === 0, localAddress: socket?.localAddress };
 }
 
 function isEncrypted(req: NodeRequest): boolean {
