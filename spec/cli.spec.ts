@@ -285,6 +285,10 @@ describe('the CLI', () => {
         expect(miss.code, why).to.equal(1);
         expect(miss.stdout, why).to.include(`local-address probe: no: `).and.include(why);
       }
+      const hostless = await run('--http10', '--local-address', '10.0.3.17:8000');
+      expect(hostless.code, 'HTTP/1.0 with no Host').to.equal(0);
+      expect(hostless.stdout).to.include('local-address probe: yes');
+      expect((await run('--local-address', '10.0.3.17:8000')).code, 'HTTP/1.1 with no Host').to.equal(1);
       const bad = await run('--host', 'x', '--local-address', '10.0.3.17');
       expect(bad.code).to.equal(2);
       expect(bad.stderr).to.include('--local-address must be an IP address and a port');

@@ -16,7 +16,7 @@ import { CONFIG_OPTIONS, loadForCli } from './load-for-cli';
 import { EXIT, PROGRAM, UsageError, type CommandResult } from './usage';
 
 const EXPLAIN_HELP = `Usage: ${PROGRAM} explain [--host H] [--path P] [--method M] [--probe-header-env VAR]
-                     [--forwarded-host H] [--trust-proxy] [--local-address IP:PORT]
+                     [--forwarded-host H] [--trust-proxy] [--local-address IP:PORT] [--http10]
                      [--config FILE] [--cwd DIR] [--json]
 
 Says whether healthChecks() would let a request through, which rule decided it, and what
@@ -36,6 +36,8 @@ Options:
   --trust-proxy           behave as an app with app.proxy = true
   --local-address IP:PORT the address and port the connection arrives on, to test a local-address
                           probe (probe.localAddress), such as 10.0.3.17:8000 or [fd00::5]:8000
+  --http10                send the request as HTTP/1.0, as HAProxy's default check and check_http
+                          do; with no --host, it then has no Host header at all
   --config FILE        load this config file instead of searching
   --cwd DIR            where the config search starts
   --json               print one JSON object instead of text
@@ -65,6 +67,7 @@ export function runExplain(args: string[], env: NodeJS.ProcessEnv): CommandResul
       'forwarded-host': { type: 'string' },
       'trust-proxy': { type: 'boolean', default: false },
       'local-address': { type: 'string' },
+      http10: { type: 'boolean', default: false },
     },
   });
   if (values.help) return { stdout: EXPLAIN_HELP, exitCode: EXIT.pass };
@@ -105,7 +108,7 @@ const PROBE_HEADER_ON_COMMAND_LINE =
  * the local address when one is given.
  */
 function cliRequest(
-  values: { path: string; method: string; host?: string; 'forwarded-host'?: string },
+  values: { path: string; method: string; host?: string; 'forwarded-host'?: string; http10: boolean },
   probeHeader: string | undefined,
   probeToken: string | undefined,
   local: { address: string; port: number } | undefined,
@@ -115,7 +118,7 @@ function cliRequest(
   if (values['forwarded-host'] !== undefined) rawHeaders.push('X-Forwarded-Host', values['forwarded-host']);
   if (probeToken !== undefined) rawHeaders.push(probeHeader ?? 'x-health', probeToken);
   const socket = local === undefined ? null : { localAddress: local.address, localPort: local.port };
-  return { method: values.method.toUpperCase(), url: values.path, httpVersionMajor: 1, httpVersionMinor: 1, rawHeaders, headers: {}, socket } as unknown as NodeRequest;
+  return { method: values.method.toUpperCase(), url: values.path, httpVersionMajor: 1, httpVersionMinor: values.http10 ? 0 : 1, rawHeaders, headers: {}, socket } as unknown as NodeRequest;
 }
 
 /** The token to test: from the variable named by --probe-header-env, or from --probe-header. */
