@@ -287,7 +287,7 @@ describe('the CLI', () => {
       }
       const hostless = await run('--http10', '--local-address', '10.0.3.17:8000');
       expect(hostless.code, 'HTTP/1.0 with no Host').to.equal(0);
-      expect(hostless.stdout).to.include('local-address probe: yes');
+      expect(hostless.stdout).to.include('local-address probe: yes').and.include('an HTTP/1.0 request with no Host');
       expect((await run('--local-address', '10.0.3.17:8000')).code, 'HTTP/1.1 with no Host').to.equal(1);
       const bad = await run('--host', 'x', '--local-address', '10.0.3.17');
       expect(bad.code).to.equal(2);

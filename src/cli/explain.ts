@@ -175,6 +175,9 @@ function decidedBy(decision: Decision): string {
   }
   if (decision.state.via === 'header') return 'the probe header: a valid token, on a method and path the bypass allows';
   if (decision.state.via === 'localAddress') {
+    if (decision.state.host === null) {
+      return 'probe.localAddress: an HTTP/1.0 request with no Host, on a direct connection, on a method and path the bypass allows';
+    }
     return 'probe.localAddress: the Host is the address and port the connection arrived on, on a method and path the bypass allows';
   }
   if (decision.state.via === 'exemptPath') return 'exemptPaths: a GET or HEAD of an exempt path';
