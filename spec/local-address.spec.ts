@@ -52,6 +52,12 @@ for (const [address, hostOf] of [
       expect((await send(request('HEAD /ready HTTP/1.1', `Host: ${self()}`))).status).to.equal(200);
     });
 
+    it('lets an HTTP/1.0 GET of a probe path with no Host at all through, naming no host', async () => {
+      const response = await send(request('GET /health-check/ HTTP/1.0'));
+      expect(response.status, response.text).to.equal(200);
+      expect(stateOf(response.text)).to.deep.equal({ probe: true, via: 'localAddress', host: null });
+    });
+
     const nearMisses: [name: string, bytes: () => string][] = [
       ['another address', () => request('GET /health-check/ HTTP/1.1', `Host: ${address === '::1' ? '[::2]' : '127.0.0.8'}:${port}`)],
       ['another port', () => request('GET /health-check/ HTTP/1.1', `Host: ${bare()}:${port === 1 ? 2 : 1}`)],
@@ -61,7 +67,9 @@ for (const [address, hostOf] of [
       ['an X-Forwarded-Host header', () => request('GET /health-check/ HTTP/1.1', `Host: ${self()}`, `X-Forwarded-Host: ${self()}`)],
       ['a Forwarded header', () => request('GET /health-check/ HTTP/1.1', `Host: ${self()}`, 'Forwarded: for=192.0.2.1')],
       ['a name that resolves here', () => request('GET /health-check/ HTTP/1.1', `Host: localhost:${port}`)],
-      ['no Host (HTTP/1.0)', () => request('GET /health-check/ HTTP/1.0')],
+      ['no Host (HTTP/1.0) on another path', () => request('GET /admin HTTP/1.0')],
+      ['no Host (HTTP/1.0) through a proxy', () => request('GET /health-check/ HTTP/1.0', 'X-Forwarded-For: 192.0.2.1')],
+      ['an empty Host (HTTP/1.0)', () => request('GET /health-check/ HTTP/1.0', 'Host:')],
     ];
     for (const [name, bytes] of nearMisses) {
       it(`rejects a near miss: ${name}`, async () => {
