@@ -13,6 +13,8 @@ import { Koa, NO_TOKEN, sendRaw, warnings, withEnv } from './helpers';
 
 const LOCAL: HealthChecksOptions = { configFile: false, allowedHosts: ['example.com'], probe: { localAddress: true, paths: ['/healthz'] } };
 
+const urls: { href: string; url: string; urlHost: string | undefined }[] = [];
+
 interface Served {
   port: number;
   server: Server;
@@ -25,6 +27,7 @@ async function serve(layers: Middleware[], serverOptions: { requireHostHeader?: 
   const seen: Served['seen'] = [];
   app.use((ctx) => {
     seen.push({ host: ctx.host, state: ctx.state.healthCheck });
+    urls.push({ href: ctx.href, url: String(ctx.URL.href), urlHost: ctx.URL.host });
     ctx.body = 'ok';
   });
   const server = createServer(serverOptions, app.callback()).listen(0, '127.0.0.1');
@@ -49,6 +52,9 @@ describe('an HTTP/1.0 request with no Host, on a direct connection, is a local-a
         const response = await sendRaw(served.port, 'GET /healthz HTTP/1.0\r\n\r\n');
         expect(response.status).to.equal(200);
         expect(served.seen).to.deep.equal([{ host: '', state: { probe: true, via: 'localAddress', host: null } }]);
+        // Koa would otherwise build http://health-check/ from the path and read its first segment as a host.
+        expect(urls.at(-1)?.urlHost, JSON.stringify(urls.at(-1))).to.equal(undefined);
+        expect(urls.at(-1)?.href).to.not.match(/^https?:\/\/[a-z]/);
       });
 
       for (const [what, request] of [

@@ -26,6 +26,15 @@ export function handOverTarget(ctx: TargetCarrier, target: RequestTarget): void 
 }
 
 /**
+ * For a request let through with no host at all (a Host-less HTTP/1.0 probe), gives Koa an empty URL, as Koa itself
+ * memoizes for a URL it cannot build: otherwise it would build `http://` + the path, and read the path's first
+ * segment (`/health-check/`) as a host.
+ */
+export function handOverNoHost(ctx: TargetCarrier): void {
+  ctx.request.memoizedURL = Object.create(null) as object;
+}
+
+/**
  * Hands `onReject` a refused target as `/`, so that reading `ctx.path`, `ctx.query` or `ctx.URL` in the hook cannot
  * throw: Koa's parser throws on some targets the guard refuses (`http://[::1/`). The refused target is never shown.
  */

@@ -6,7 +6,7 @@ import type { HealthChecksOptions } from '../options';
 import { guardUpgrades, type GuardUpgradesOptions, type UpgradeServer } from '../upgrade/guard-upgrades';
 import { caddyAskOf, type CaddyAsk } from './caddy-ask';
 import { answerRejection } from './reject';
-import { handOverTarget } from './hand-over-target';
+import { handOverNoHost, handOverTarget } from './hand-over-target';
 import { passReportOnly } from './report-only';
 
 export type { CaddyAsk, CaddyAskOptions } from './caddy-ask';
@@ -124,6 +124,7 @@ function carryOut(ctx: ParameterizedContext, next: Next, verdict: Verdict): Prom
   const { decision, request, settings } = verdict;
   if (decision.allowed) {
     if (verdict.handOver && request.target !== undefined) handOverTarget(ctx, request.target);
+    if (request.host === undefined) handOverNoHost(ctx);
     ctx.state.healthCheck = decision.state;
     return next();
   }

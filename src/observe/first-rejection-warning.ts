@@ -39,6 +39,9 @@ export function explainFirstRejection(
   process.emitWarning(`koa-allow-healthchecks: ${text}`, { code: 'KOA_ALLOW_HEALTHCHECKS_REJECTED' });
 }
 
+/** Longer paths are cut when echoed, so that one request cannot write a line of any length. */
+const MAX_PATH = 200;
+
 const PROBER_RECIPES = 'docs/recipes/README.md lists what each prober sends and the setting that fits';
 
 /**
@@ -47,7 +50,7 @@ const PROBER_RECIPES = 'docs/recipes/README.md lists what each prober sends and 
  */
 function proberExplanation(reason: RejectReason, host: string | null, rawHost: string | undefined, context: RejectionContext): string | undefined {
   const { probe, path } = context;
-  const where = path === undefined ? '' : ` (${context.method} ${JSON.stringify(path)})`;
+  const where = path === undefined ? '' : ` (${context.method} ${JSON.stringify(path.length > MAX_PATH ? `${path.slice(0, MAX_PATH)}…` : path)})`;
   if (reason === 'missing-host') {
     if (!context.http10) return undefined;
     return (
