@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { expect } from 'chai';
 import { HealthChecksConfigError, loadConfig } from '../src';
-import { SEARCH_PLACES } from '../src/config/load-config';
+import { findConfig, SEARCH_PLACES } from '../src/config/load-config';
 import { makeProject, removeProjects, thrownBy } from './helpers';
 
 const CONFIG = { allowedHosts: ['example.com'], probe: { header: 'X-Probe' } };
@@ -27,6 +27,11 @@ describe('loadConfig', () => {
     ['.healthchecksrc.js', AS_ESM, { name: 'fixture', type: 'module' }],
     ['.healthchecksrc.cjs', AS_CJS],
     ['.healthchecksrc.mjs', AS_ESM],
+    ['.config/healthchecksrc', AS_YAML],
+    ['.config/healthchecksrc.json', AS_JSON],
+    ['.config/healthchecksrc.yaml', AS_YAML],
+    ['.config/healthchecksrc.cjs', AS_CJS],
+    ['.config/healthchecksrc.mjs', AS_ESM],
     ['healthchecks.config.js', AS_CJS],
     ['healthchecks.config.js', AS_ESM, { name: 'fixture', type: 'module' }],
     ['healthchecks.config.cjs', AS_CJS],
@@ -67,8 +72,8 @@ describe('loadConfig', () => {
     const typeScript = Boolean((process.features as { typescript?: unknown }).typescript);
     for (const [index, place] of SEARCH_PLACES.slice(1).entries()) {
       const loaded = !/\.[cm]?ts$/.test(place) || typeScript;
-      const expected = loaded ? `/${place}` : `${place} is TypeScript, and this Node (${process.version}) cannot load it. Node 22.18+, 23.6+ and 24`;
-      expect(lines[index]).to.include(`${join(cwd, place)} ${expected}`);
+      const expected = loaded ? `/${place}` : `${basename(place)} is TypeScript, and this Node (${process.version}) cannot load it. Node 22.18+, 23.6+ and 24`;
+      expect(lines[index], `${index} ${place}`).to.include(`${join(cwd, place)} ${expected}`);
     }
   });
 
@@ -123,6 +128,30 @@ describe('loadConfig', () => {
     expect(error).to.be.instanceOf(HealthChecksConfigError);
     expect((error as HealthChecksConfigError).filepath).to.equal(join(cwd, 'missing.json'));
     expect(error.message).to.include(join(cwd, 'missing.json')).and.include('does not exist');
+  });
+
+  it('refuses a file that is null, as empty, rather than search on as cosmiconfig would', () => {
+    const cwd = makeProject({ '.healthchecksrc.yaml': '~\n', 'healthchecks.config.json': AS_JSON });
+    const error = thrownBy(() => loadConfig({ cwd }));
+    expect((error as HealthChecksConfigError).filepath).to.equal(join(cwd, '.healthchecksrc.yaml'));
+    expect(error.message).to.include('The file is empty');
+  });
+
+  it('refuses a config place it cannot read, rather than pass over it to the next file as cosmiconfig would', () => {
+    const cwd = makeProject({ '.healthchecksrc.json/keep': 'x', 'healthchecks.config.json': AS_JSON });
+    const error = thrownBy(() => loadConfig({ cwd }));
+    expect(error).to.be.instanceOf(HealthChecksConfigError);
+    expect((error as HealthChecksConfigError).filepath).to.equal(join(cwd, '.healthchecksrc.json'));
+    expect(error.message).to.include('could not be read (EISDIR: it is a directory)');
+  });
+
+  it("applies cosmiconfig's $import, and reads the imported file again with the config", () => {
+    const cwd = makeProject({
+      'base.json': JSON.stringify({ allowedHosts: ['base.example'], rejectStatus: 404 }),
+      '.healthchecksrc.json': JSON.stringify({ $import: './base.json', allowedHosts: ['example.com'] }),
+    });
+    expect(loadConfig({ cwd })?.config).to.deep.equal({ allowedHosts: ['base.example', 'example.com'], rejectStatus: 404 });
+    expect(findConfig({ cwd }).found?.dependencies).to.deep.equal([join(cwd, 'base.json')]);
   });
 
   describe('a file that cannot be parsed', () => {

@@ -1,13 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import type { CosmiconfigResult } from 'cosmiconfig';
+import { resolve } from 'node:path';
 import { HealthChecksConfigError, fileSource } from '../errors';
-import { ConfigFileProblem, loaderFor, type LoadedContent } from './file-loaders';
-import { entryDirectories, searchDirectories, SEARCH_PLACES } from './search-directories';
+import { ConfigFileProblem } from './file-loaders';
+import { configLoaders, EMPTY_FILE, type LoadedFiles } from './config-loaders';
+import { configExplorer } from './explorer';
+import { MODULE_NAME, SEARCH_PLACES } from './search-places';
+import { entryDirectories, projectSearch } from './search-directories';
+import { skippedFile } from './skipped-file';
 
-export { SEARCH_PLACES } from './search-directories';
-
-/** The package.json key that holds a config. */
-const PACKAGE_KEY = 'healthchecks';
+export { SEARCH_PLACES } from './search-places';
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
@@ -50,8 +51,9 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig | null
 }
 
 /**
- * {@link loadConfig}, with the directories searched. `entryDirs` is where the search goes when there is no file from
- * `cwd`: by default the entry script's directory when `cwd` is not given, and nowhere when it is.
+ * {@link loadConfig}, with the directories searched. The search is cosmiconfig's explorer, run from `cwd` and then,
+ * when that finds nothing, from each of `entryDirs`: by default the entry script's directory when `cwd` is not given,
+ * and nowhere when it is.
  */
 export function findConfig(
   options: LoadConfigOptions,
@@ -59,77 +61,84 @@ export function findConfig(
 ): ConfigSearch {
   const { cwd = process.cwd(), configFile } = options;
   if (configFile === false) return { found: null, searched: [] };
-  if (configFile !== undefined) return { found: readNamedFile(resolve(cwd, configFile)), searched: [] };
-  const directories = searchDirectories(cwd, entryDirs);
-  for (const [index, directory] of directories.entries()) {
-    const found = searchDirectory(directory);
-    if (found !== null) return { found, searched: directories.slice(0, index + 1) };
+  if (configFile !== undefined) return { found: loadNamedFile(resolve(cwd, configFile)), searched: [] };
+  const searched: string[] = [];
+  for (const start of [resolve(cwd), ...entryDirs]) {
+    const { directories, strategy } = projectSearch(start);
+    if (directories.every((directory) => searched.includes(directory))) continue;
+    const files: LoadedFiles = new Map();
+    const result = explore(() => explorer(strategy, files).search(start));
+    const visited = result === null ? directories : directories.slice(0, directories.indexOf(searchDirectoryOf(result.filepath, directories)) + 1);
+    const skipped = skippedFile(visited, result?.filepath);
+    if (skipped !== undefined) throw new HealthChecksConfigError(fileSource(skipped.filepath), [skipped.problem]);
+    for (const directory of visited) if (!searched.includes(directory)) searched.push(directory);
+    if (result !== null) return { found: asConfigFile(result, files), searched };
   }
-  return { found: null, searched: directories };
+  return { found: null, searched };
 }
 
-/** The first config in one directory, in {@link SEARCH_PLACES} order. One `readdir` instead of a `stat` per place. */
-function searchDirectory(directory: string): ConfigFile | null {
-  let present: Set<string>;
+function explorer(strategy: 'project' | 'none', files: LoadedFiles) {
+  return configExplorer(strategy, configLoaders(files));
+}
+
+function loadNamedFile(filepath: string): ConfigFile {
+  const files: LoadedFiles = new Map();
+  let result: CosmiconfigResult;
   try {
-    present = new Set(readdirSync(directory));
-  } catch {
-    return null;
-  }
-  for (const place of SEARCH_PLACES) {
-    if (!present.has(place)) continue;
-    const filepath = join(directory, place);
-    if (place !== 'package.json') return readConfigFile(filepath);
-    const config = packageConfig(filepath);
-    if (config !== undefined) return { config, filepath, esModule: false, dependencies: [] };
-  }
-  return null;
-}
-
-function readNamedFile(filepath: string): ConfigFile {
-  return readConfigFile(filepath, 'configFile');
-}
-
-/** A package.json's `healthchecks` key, or `undefined` when it has none. */
-function packageConfig(filepath: string): unknown {
-  const content = readFileSync(filepath, 'utf8');
-  let manifest: unknown;
-  try {
-    manifest = JSON.parse(content);
-  } catch {
-    return undefined; // Node reports a broken package.json itself; its config key is unreadable either way.
-  }
-  return typeof manifest === 'object' && manifest !== null ? (manifest as Record<string, unknown>)[PACKAGE_KEY] : undefined;
-}
-
-/**
- * Reads and parses one config file. An empty file is an error, not the defaults: a file cut short by a deploy must not
- * quietly turn the allowlist into the development defaults.
- */
-function readConfigFile(filepath: string, namedBy?: 'configFile'): ConfigFile {
-  const problem = (line: string, cause?: unknown) => new HealthChecksConfigError(fileSource(filepath), [line], { cause });
-  let content: string;
-  try {
-    content = readFileSync(filepath, 'utf8');
+    result = explore(() => explorer('none', files).load(filepath));
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'ENOENT' && namedBy !== undefined) {
-      throw problem('The file does not exist. Fix the configFile option, or leave it out to search for a config file.');
-    }
-    throw problem(`The file could not be read (${typeof code === 'string' ? code : 'unknown error'}).`);
+    if (code !== 'ENOENT' || error instanceof HealthChecksConfigError) throw error;
+    throw new HealthChecksConfigError(fileSource(filepath), [
+      'The file does not exist. Fix the configFile option, or leave it out to search for a config file.',
+    ]);
   }
-  if (content.trim() === '') throw problem(EMPTY_FILE);
-  let loaded: LoadedContent;
-  try {
-    loaded = loaderFor(filepath)(filepath, content);
-  } catch (error) {
-    if (error instanceof ConfigFileProblem) throw problem(error.message);
-    throw error;
-  }
-  if (loaded.value === undefined || loaded.value === null) throw problem(EMPTY_FILE);
-  return { config: loaded.value, filepath, esModule: loaded.esModule, dependencies: loaded.dependencies };
+  if (result === null) throw new HealthChecksConfigError(fileSource(filepath), [`The file has no "${MODULE_NAME}" key.`]);
+  return asConfigFile(result, files);
 }
 
-const EMPTY_FILE =
-  'The file is empty: it holds no configuration. Write one in it, such as {"allowedHosts": ["example.com"]}, or ' +
-  'delete it to use the defaults.';
+/** A search's result as a ConfigFile: an empty file is refused, and what its loader learnt is kept. */
+function asConfigFile(result: NonNullable<CosmiconfigResult>, files: LoadedFiles): ConfigFile {
+  const { filepath } = result;
+  if (result.isEmpty === true) throw new HealthChecksConfigError(fileSource(filepath), [EMPTY_FILE]);
+  const own = files.get(filepath);
+  // Files brought in with cosmiconfig's `$import` are read again and watched with the config, as required files are.
+  const imported = [...files.keys()].filter((path) => path !== filepath);
+  return {
+    config: result.config as unknown,
+    filepath,
+    esModule: [...files.values()].some((loaded) => loaded.esModule),
+    dependencies: [...new Set([...(own?.dependencies ?? []), ...imported])],
+  };
+}
+
+/** The directory of `directories` a found file belongs to: a `.config/` place belongs to the directory above it. */
+function searchDirectoryOf(filepath: string, directories: readonly string[]): string {
+  return directories.find((directory) => SEARCH_PLACES.some((place) => resolve(directory, place) === filepath)) ?? directories[0]!;
+}
+
+/** Runs the explorer, turning a loader's problem into the package's config error, naming the file. */
+function explore<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    const filepath = (error as { filepath?: unknown }).filepath;
+    if (typeof filepath !== 'string') throw readProblem(error);
+    if (error instanceof ConfigFileProblem) throw new HealthChecksConfigError(fileSource(filepath), [error.message]);
+    throw new HealthChecksConfigError(fileSource(filepath), [
+      `cosmiconfig could not load the file (${errorName(error)}). Fix the file, or remove it.`,
+    ]);
+  }
+}
+
+/** A file the explorer could not read: named by its path, with the system's code, never its content. */
+function readProblem(error: unknown): unknown {
+  const { code, path } = error as { code?: unknown; path?: unknown };
+  if (typeof path !== 'string' || typeof code !== 'string' || code === 'ENOENT') return error;
+  return new HealthChecksConfigError(fileSource(path), [`The file could not be read (${code}).`]);
+}
+
+function errorName(error: unknown): string {
+  const name = (error as { name?: unknown }).name;
+  return typeof name === 'string' && /^\w+$/.test(name) ? name : 'Error';
+}

@@ -1,43 +1,31 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-/** Search order within each directory; the first file found wins. */
-export const SEARCH_PLACES: readonly string[] = [
-  'package.json',
-  '.healthchecksrc',
-  '.healthchecksrc.json',
-  '.healthchecksrc.yaml',
-  '.healthchecksrc.yml',
-  '.healthchecksrc.js',
-  '.healthchecksrc.cjs',
-  '.healthchecksrc.mjs',
-  '.healthchecksrc.ts',
-  '.healthchecksrc.cts',
-  '.healthchecksrc.mts',
-  'healthchecks.config.js',
-  'healthchecks.config.cjs',
-  'healthchecks.config.mjs',
-  'healthchecks.config.ts',
-  'healthchecks.config.cts',
-  'healthchecks.config.mts',
-  'healthchecks.config.json',
-  'healthchecks.config.yaml',
-  'healthchecks.config.yml',
-];
+/** Where a search from one directory goes, as cosmiconfig's search strategies name it. */
+export interface ProjectSearch {
+  /** The directories searched, in order. */
+  readonly directories: readonly string[];
+  /** `project`: up to the project's root; `none`: the start directory alone. */
+  readonly strategy: 'project' | 'none';
+}
 
 /**
- * The directories searched from `start`: it and its parents up to the nearest one with a package.json, which is the
- * project's root. With no package.json above it, only `start` itself: climbing further would reach directories other
- * people control, such as `/` or `/tmp`, and a config file there can run code.
+ * The directories searched from `start`: it and its parents up to the nearest one with a package.json (or
+ * package.yaml), which is the project's root, as cosmiconfig's `project` strategy goes. With no package file above it,
+ * only `start` itself (the `none` strategy): climbing further would reach directories other people control, such as
+ * `/` or `/tmp`, and a config file there can run code.
  */
-export function projectDirectories(start: string): string[] {
+export function projectSearch(start: string): ProjectSearch {
   const directories: string[] = [];
   for (let directory = resolve(start); ; directory = dirname(directory)) {
     directories.push(directory);
-    if (existsSync(join(directory, 'package.json'))) return directories;
-    if (dirname(directory) === directory) return [resolve(start)];
+    if (PACKAGE_FILES.some((name) => existsSync(join(directory, name)))) return { directories, strategy: 'project' };
+    if (dirname(directory) === directory) return { directories: [resolve(start)], strategy: 'none' };
   }
 }
+
+/** The files that mark a project's root for cosmiconfig's `project` strategy. */
+const PACKAGE_FILES = ['package.json', 'package.yaml'];
 
 /**
  * The directories of the script the process started with (`process.argv[1]`) and of the main module
@@ -48,13 +36,4 @@ export function projectDirectories(start: string): string[] {
 export function entryDirectories(): string[] {
   const entries = [process.argv[1], require.main?.filename].filter((entry): entry is string => typeof entry === 'string' && entry !== '');
   return [...new Set(entries.map((entry) => dirname(resolve(entry))))];
-}
-
-/** The directories a search visits, in order: from `cwd`, then from each entry directory, each directory once. */
-export function searchDirectories(cwd: string, entryDirs: readonly string[]): string[] {
-  const directories = projectDirectories(cwd);
-  for (const entryDir of entryDirs) {
-    for (const directory of projectDirectories(entryDir)) if (!directories.includes(directory)) directories.push(directory);
-  }
-  return directories;
 }

@@ -1,0 +1,52 @@
+import type { CosmiconfigResult, LoadersSync } from 'cosmiconfig';
+import { MODULE_NAME, SEARCH_PLACES } from './search-places';
+
+/** cosmiconfig's synchronous explorer: the class that `cosmiconfigSync()` wraps. */
+export interface Explorer {
+  search(from: string): CosmiconfigResult;
+  load(filepath: string): CosmiconfigResult;
+}
+
+/** The options `cosmiconfigSync()` hands the explorer, all of them given. */
+interface ExplorerOptions {
+  moduleName: string;
+  packageProp: string;
+  searchPlaces: string[];
+  searchStrategy: 'project' | 'none';
+  loaders: LoadersSync;
+  transform: (result: CosmiconfigResult) => CosmiconfigResult;
+  ignoreEmptySearchPlaces: boolean;
+  cache: boolean;
+  metaConfigFilePath: null;
+  mergeImportArrays: boolean;
+  mergeSearchPlaces: boolean;
+}
+
+/*
+ * The explorer itself, not `cosmiconfigSync()`: before it builds one, `cosmiconfigSync()` always reads cosmiconfig's
+ * meta config from the process's working directory, and that can be code (`.config/config.js`, `.config/config.ts`).
+ * Started from `/` or `/tmp`, an app would run a file that anyone can write there. The explorer class is bundled into
+ * this package at build time (scripts/bundle.mjs), so the version built and tested is the one that runs.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- cosmiconfig's explorer class has no typed export
+const { ExplorerSync } = require('cosmiconfig/dist/ExplorerSync.js') as { ExplorerSync: new (options: ExplorerOptions) => Explorer };
+
+/**
+ * An explorer with this package's places and loaders. No cache: a reload must read the file again. Empty files are not
+ * skipped: a file cut short by a deploy is an error, not a reason to look further.
+ */
+export function configExplorer(strategy: 'project' | 'none', loaders: LoadersSync): Explorer {
+  return new ExplorerSync({
+    moduleName: MODULE_NAME,
+    packageProp: MODULE_NAME,
+    searchPlaces: [...SEARCH_PLACES],
+    searchStrategy: strategy,
+    loaders,
+    transform: (result) => result,
+    ignoreEmptySearchPlaces: false,
+    cache: false,
+    metaConfigFilePath: null,
+    mergeImportArrays: true,
+    mergeSearchPlaces: true,
+  });
+}
