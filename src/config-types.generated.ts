@@ -15,6 +15,10 @@ export interface HealthChecksConfig {
    */
   allowedHosts?: string[];
   /**
+   * Name of the environment variable that can hold allowedHosts as a comma-separated list (ALLOWED_HOSTS=example.com,.example.org). When it is set, it replaces the config file's allowedHosts; an allowedHosts option in code replaces both. false: read no variable.
+   */
+  allowedHostsEnv?: string | false;
+  /**
    * The probe bypass: a request carrying a configured token in the probe header passes whatever its Host, and with localAddress on, so does a request whose Host is the address it arrived on.
    */
   probe?: {

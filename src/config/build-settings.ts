@@ -3,7 +3,7 @@ import type { Policy, ProbePolicy } from '../core/decide';
 import { compileTokenVerifier } from '../core/probe-token';
 import type { HealthChecksOptions } from '../options';
 import type { ResolverOptions } from './resolver-options';
-import { resolveConfig, type ResolvedConfig, type ResolvedProbe } from './resolve-config';
+import { resolveConfig, type HostsOrigin, type ResolvedConfig, type ResolvedProbe } from './resolve-config';
 import { warnAboutStartupConfig } from './startup-warnings';
 
 /** Everything the middleware needs, resolved and compiled once at startup. */
@@ -13,6 +13,8 @@ export interface Settings {
   readonly trustProxy: boolean | undefined;
   readonly rejectStatus: number;
   readonly reportOnly: boolean;
+  /** Where `allowedHosts` came from, so that advice names the list that really holds the hosts. */
+  readonly allowedHostsFrom: HostsOrigin;
   readonly onReject: HealthChecksOptions['onReject'];
   /** `resolveHost` and its limits, or `undefined`; the live policy turns them into a resolver with its cache. */
   readonly resolverOptions: ResolverOptions | undefined;
@@ -46,6 +48,7 @@ export function compileSettings(resolved: ResolvedConfig): Settings {
     trustProxy: resolved.trustProxy,
     rejectStatus: resolved.rejectStatus,
     reportOnly: resolved.reportOnly,
+    allowedHostsFrom: resolved.allowedHostsFrom,
     onReject: resolved.onReject,
     resolverOptions: resolved.resolver,
     filepath: resolved.filepath,
@@ -59,6 +62,7 @@ function compileProbe(probe: ResolvedProbe): ProbePolicy {
   return {
     header: probe.header.toLowerCase(),
     verifyToken: compileTokenVerifier(probe.tokens),
+    hasTokens: probe.tokens.length > 0,
     paths: probe.paths === undefined ? undefined : new Set(probe.paths),
     methods: new Set(probe.methods),
     localAddress: probe.localAddress,

@@ -31,14 +31,24 @@ function hostTexts(data: unknown): string[] | undefined {
   return hosts as string[];
 }
 
-/** Parses every `allowedHosts` entry, with a problem line, by key path, for each that could never match. */
-export function parseAllowedHosts(texts: readonly string[]): { patterns: HostPattern[]; problems: string[] } {
+/**
+ * Parses every `allowedHosts` entry, with a problem line for each that could never match, naming it by `label`: its
+ * key path in a file, or its place in an environment variable.
+ */
+export function parseAllowedHosts(
+  texts: readonly string[],
+  label: (index: number) => string = (index) => `allowedHosts[${index}]`,
+): { patterns: HostPattern[]; problems: string[] } {
   const patterns: HostPattern[] = [];
   const problems: string[] = [];
   texts.forEach((text, index) => {
+    if (text === '') {
+      problems.push(`${label(index)} is empty. Remove the extra comma.`);
+      return;
+    }
     const result = parseHostPattern(text);
     if ('pattern' in result) patterns.push(result.pattern);
-    else problems.push(`allowedHosts[${index}] ${JSON.stringify(text)} ${result.problem}`);
+    else problems.push(`${label(index)} ${JSON.stringify(text)} ${result.problem}`);
   });
   return { patterns, problems };
 }

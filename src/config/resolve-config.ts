@@ -3,6 +3,7 @@ import type { HostPattern } from '../core/host-pattern';
 import { HealthChecksConfigError, OPTIONS_SOURCE, fileSource, type ConfigSource } from '../errors';
 import type { HealthChecksOptions } from '../options';
 import { checkConfig, parseAllowedHosts, type CheckedConfig } from './check-config';
+import { DEFAULT_ALLOWED_HOSTS_ENV, hostsFromEnv } from './hosts-from-env';
 import { ES_MODULE_RELOAD } from './file-loaders';
 import { findConfig, type ConfigFile } from './load-config';
 import { mergeConfig, withoutUndefined } from './merge-config';
@@ -38,7 +39,21 @@ export interface ResolvedProbe {
   readonly methods: readonly string[];
   /** Local-address probes are on: a request whose Host is the address it arrived on is a probe, with no token. */
   readonly localAddress: boolean;
+  /** No token is set where one is needed; only `check` and `explain` with `--allow-missing-token` get this far. */
+  readonly tokenMissing: boolean;
 }
+
+/** How `resolveConfig` treats a probe section with no token: an error (the middleware), or a warning (the CLI in CI). */
+export interface ResolveMode {
+  readonly allowMissingToken?: boolean;
+}
+
+/** Where `allowedHosts` came from: each layer replaces the list of the one below, so one place gave all of it. */
+export type HostsOrigin =
+  | { readonly kind: 'options' }
+  | { readonly kind: 'environment'; readonly variable: string }
+  | { readonly kind: 'file'; readonly filepath: string }
+  | { readonly kind: 'defaults' };
 
 /** The whole configuration after defaults, file, environment and options are merged and checked. */
 export interface ResolvedConfig {
@@ -48,6 +63,9 @@ export interface ResolvedConfig {
   readonly searched: readonly string[];
   readonly allowedHosts: readonly string[];
   readonly usesDefaultHosts: boolean;
+  readonly allowedHostsFrom: HostsOrigin;
+  /** The variable `allowedHosts` is read from, or `false`. */
+  readonly allowedHostsEnv: string | false;
   readonly hostPatterns: readonly HostPattern[];
   /** `undefined` when the bypass is off. */
   readonly probe: ResolvedProbe | undefined;
@@ -69,7 +87,8 @@ export interface ResolvedConfig {
 }
 
 /**
- * Loads the config file, checks it and the options, and merges defaults < file < environment (the token) < options.
+ * Loads the config file, checks it and the options, and merges defaults < file < environment (the hosts, the token) <
+ * options.
  * `entryDirs` is where the search goes when there is no file from `cwd` (see `findConfig`); the CLI passes `[]`.
  *
  * @throws {HealthChecksConfigError} for any problem, naming the file or the options it came from.
@@ -78,6 +97,7 @@ export function resolveConfig(
   options: HealthChecksOptions = {},
   env: NodeJS.ProcessEnv = process.env,
   entryDirs?: readonly string[],
+  mode: ResolveMode = {},
 ): ResolvedConfig {
   const { cwd, configFile, onReject, resolver, config: optionConfig } = checkProgrammaticOptions(withoutUndefined(options));
   const fromOptions = checked(optionConfig, OPTIONS_SOURCE, PROGRAMMATIC_KEYS);
@@ -85,8 +105,19 @@ export function resolveConfig(
   const file = loaded === null ? undefined : { source: fileSource(loaded.filepath), content: loaded.config };
   const fromFile = file === undefined ? undefined : checked(file.content, file.source);
 
-  const merged = mergeConfig(DEFAULTS, fromFile?.config ?? {}, fromOptions.config);
-  const hostPatterns = fromOptions.hostPatterns ?? fromFile?.hostPatterns;
+  const allowedHostsEnv = fromOptions.config.allowedHostsEnv ?? fromFile?.config.allowedHostsEnv ?? DEFAULT_ALLOWED_HOSTS_ENV;
+  const fromEnv = hostsFromEnv(allowedHostsEnv, env);
+  const envHosts = fromEnv === undefined ? {} : { allowedHosts: [...fromEnv.allowedHosts] };
+  const merged = mergeConfig(DEFAULTS, fromFile?.config ?? {}, envHosts, fromOptions.config);
+  const hostPatterns = fromOptions.hostPatterns ?? fromEnv?.hostPatterns ?? fromFile?.hostPatterns;
+  const allowedHostsFrom: HostsOrigin =
+    fromOptions.hostPatterns !== undefined
+      ? { kind: 'options' }
+      : fromEnv !== undefined
+        ? { kind: 'environment', variable: fromEnv.variable }
+        : fromFile?.hostPatterns !== undefined && loaded !== null
+          ? { kind: 'file', filepath: loaded.filepath }
+          : { kind: 'defaults' };
   const probeConfiguredIn =
     fromOptions.config.probe !== undefined ? OPTIONS_SOURCE : fromFile?.config.probe !== undefined ? file?.source : undefined;
 
@@ -95,8 +126,10 @@ export function resolveConfig(
     searched,
     allowedHosts: merged.allowedHosts ?? DEFAULT_ALLOWED_HOSTS,
     usesDefaultHosts: hostPatterns === undefined,
+    allowedHostsFrom,
+    allowedHostsEnv,
     hostPatterns: hostPatterns ?? defaultHostPatterns(),
-    probe: resolveProbe(merged, fromOptions, fromFile, env, probeConfiguredIn),
+    probe: resolveProbe(merged, fromOptions, fromFile, env, probeConfiguredIn, mode),
     exemptPaths: merged.exemptPaths ?? [],
     trustProxy: merged.trustProxy,
     rejectStatus: merged.rejectStatus ?? DEFAULTS.rejectStatus,
@@ -135,6 +168,7 @@ function resolveProbe(
   fromFile: CheckedConfig | undefined,
   env: NodeJS.ProcessEnv,
   configuredIn: ConfigSource | undefined,
+  mode: ResolveMode,
 ): ResolvedProbe | undefined {
   const probe = { ...DEFAULTS.probe, ...merged.probe };
   const variable = probe.valueEnv;
@@ -149,20 +183,23 @@ function resolveProbe(
         'health endpoints it may reach, such as "paths": ["/health-check/", "/ready"].',
     ]);
   }
+  const tokenMissing = resolved.tokens.length === 0 && !localAddress && configuredIn !== undefined;
   if (resolved.tokens.length === 0 && !localAddress) {
     if (configuredIn === undefined) return undefined;
+    if (mode.allowMissingToken === true) return { ...probeOf(probe, variable, localAddress), tokens: [], tokenSource: 'none', tokenMissing };
     throw new HealthChecksConfigError(configuredIn, [
       `probe is configured but no token is set. Set the environment variable ${variable} to the token your ` +
         `prober sends in the ${probe.header} header, or remove the probe section to run the host allowlist alone.`,
     ]);
   }
   return {
-    header: probe.header,
-    valueEnv: variable,
+    ...probeOf(probe, variable, localAddress),
     tokens: resolved.tokens,
     tokenSource: resolved.tokens.length === 0 ? 'none' : resolved.source,
-    paths: probe.paths,
-    methods: probe.methods,
-    localAddress,
+    tokenMissing: false,
   };
+}
+
+function probeOf(probe: NonNullable<HealthChecksConfig['probe']>, variable: string, localAddress: boolean) {
+  return { header: probe.header ?? DEFAULTS.probe.header, valueEnv: variable, paths: probe.paths, methods: probe.methods ?? DEFAULTS.probe.methods, localAddress };
 }

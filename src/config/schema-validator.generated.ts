@@ -4,19 +4,20 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"HealthChecksConfig","description":"Configuration for koa-allow-healthchecks: which Host headers a Koa app accepts, and how authenticated health probes get past that check.","type":"object","additionalProperties":false,"properties":{"$schema":{"description":"The JSON Schema this file follows, for editor autocompletion. Ignored at runtime.","type":"string","examples":["./node_modules/koa-allow-healthchecks/schema.json"]},"allowedHosts":{"description":"Host patterns the app answers to. \"example.com\" matches that name on any port; \".example.com\" the domain and all its subdomains; \"*.example.com\" subdomains only; \"example.com:8443\" that host on that port only; \"10.1.2.3\" and \"[::1]\" an IP literal; \"10.0.0.0/8\" and \"fd00::/8\" an IP range; \"*\" any valid host. Defaults to [\".localhost\", \"127.0.0.1\", \"[::1]\"].","type":"array","minItems":1,"items":{"type":"string","minLength":1},"examples":[["example.com",".example.org"],["api.example.com","10.0.0.0/8"]]},"probe":{"description":"The probe bypass: a request carrying a configured token in the probe header passes whatever its Host, and with localAddress on, so does a request whose Host is the address it arrived on.","type":"object","additionalProperties":false,"properties":{"header":{"description":"Name of the request header that carries the probe token, case-insensitive.","type":"string","pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$","default":"X-Health","examples":["X-Health"]},"value":{"description":"The accepted token, or several for rotation. Prefer the environment variable named by valueEnv: a token in a config file is a secret in source control.","anyOf":[{"type":"string","minLength":1,"pattern":"^[!-~](?:[ -~]*[!-~])?$"},{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"pattern":"^[!-~](?:[ -~]*[!-~])?$"}}],"examples":["replace-with-a-long-random-value",["old-token","new-token"]]},"valueEnv":{"description":"Name of the environment variable that holds the token. A comma-separated value gives several tokens.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","default":"HEALTH_CHECK_HEADER_VALUE","examples":["HEALTH_CHECK_HEADER_VALUE"]},"paths":{"description":"When set, the bypass works only on these exact paths; the query string is ignored.","type":"array","minItems":1,"items":{"type":"string","pattern":"^/[^?#\\s]*$"},"examples":[["/health-check/","/ready"]]},"methods":{"description":"HTTP methods that may use the bypass.","type":"array","minItems":1,"items":{"type":"string","enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"default":["GET","HEAD"],"examples":[["GET","HEAD"]]},"localAddress":{"description":"Also treat as a probe, with no token, a request whose Host is the very IP address (and port, if it names one) the connection arrived on, and which carries no X-Forwarded-Host or Forwarded header: what the kubelet, AWS ALB and Google Cloud health checks send. Requires probe.paths.","type":"boolean","default":false,"examples":[true]}},"examples":[{"header":"X-Health","paths":["/health-check/","/ready"]}]},"exemptPaths":{"description":"Paths that skip the host check with no header at all, for probers that cannot send one (AWS ALB, GCP). GET and HEAD only, exact path, query string ignored.","type":"array","items":{"type":"string","pattern":"^/[^?#\\s]*$"},"examples":[["/health-check/"]]},"trustProxy":{"description":"Validate X-Forwarded-Host instead of Host. Defaults to the Koa app's `proxy` setting.","type":"boolean","examples":[false]},"rejectStatus":{"description":"HTTP status code sent when the host is not allowed.","type":"integer","minimum":400,"maximum":499,"default":400,"examples":[400,421]},"reportOnly":{"description":"Report-only mode, for rolling out: a request the allowlist would reject goes on to the app, with ctx.state.healthCheck.wouldReject set to the reason, and is reported to onReject, the diagnostics channel and the counters.","type":"boolean","default":false,"examples":[true]},"watch":{"description":"Reload when this config file changes, debounced. A file that fails to load keeps the last good policy and is reported as a warning (KOA_ALLOW_HEALTHCHECKS_RELOAD_FAILED) and on the koa-allow-healthchecks:reload diagnostics channel. The watcher never keeps the process alive.","type":"boolean","default":false,"examples":[true]}}};
-const func2 = ((text) => { let count = 0; for (const _ of text) count++; return count; });
-const pattern0 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", "u");
-const pattern1 = new RegExp("^[!-~](?:[ -~]*[!-~])?$", "u");
-const pattern3 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern4 = new RegExp("^/[^?#\\s]*$", "u");
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"HealthChecksConfig","description":"Configuration for koa-allow-healthchecks: which Host headers a Koa app accepts, and how authenticated health probes get past that check.","type":"object","additionalProperties":false,"properties":{"$schema":{"description":"The JSON Schema this file follows, for editor autocompletion. Ignored at runtime.","type":"string","examples":["./node_modules/koa-allow-healthchecks/schema.json"]},"allowedHosts":{"description":"Host patterns the app answers to. \"example.com\" matches that name on any port; \".example.com\" the domain and all its subdomains; \"*.example.com\" subdomains only; \"example.com:8443\" that host on that port only; \"10.1.2.3\" and \"[::1]\" an IP literal; \"10.0.0.0/8\" and \"fd00::/8\" an IP range; \"*\" any valid host. Defaults to [\".localhost\", \"127.0.0.1\", \"[::1]\"].","type":"array","minItems":1,"items":{"type":"string","minLength":1},"examples":[["example.com",".example.org"],["api.example.com","10.0.0.0/8"]]},"allowedHostsEnv":{"description":"Name of the environment variable that can hold allowedHosts as a comma-separated list (ALLOWED_HOSTS=example.com,.example.org). When it is set, it replaces the config file's allowedHosts; an allowedHosts option in code replaces both. false: read no variable.","anyOf":[{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},{"const":false}],"default":"ALLOWED_HOSTS","examples":["ALLOWED_HOSTS",false]},"probe":{"description":"The probe bypass: a request carrying a configured token in the probe header passes whatever its Host, and with localAddress on, so does a request whose Host is the address it arrived on.","type":"object","additionalProperties":false,"properties":{"header":{"description":"Name of the request header that carries the probe token, case-insensitive.","type":"string","pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$","default":"X-Health","examples":["X-Health"]},"value":{"description":"The accepted token, or several for rotation. Prefer the environment variable named by valueEnv: a token in a config file is a secret in source control.","anyOf":[{"type":"string","minLength":1,"pattern":"^[!-~](?:[ -~]*[!-~])?$"},{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"pattern":"^[!-~](?:[ -~]*[!-~])?$"}}],"examples":["replace-with-a-long-random-value",["old-token","new-token"]]},"valueEnv":{"description":"Name of the environment variable that holds the token. A comma-separated value gives several tokens.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","default":"HEALTH_CHECK_HEADER_VALUE","examples":["HEALTH_CHECK_HEADER_VALUE"]},"paths":{"description":"When set, the bypass works only on these exact paths; the query string is ignored.","type":"array","minItems":1,"items":{"type":"string","pattern":"^/[^?#\\s]*$"},"examples":[["/health-check/","/ready"]]},"methods":{"description":"HTTP methods that may use the bypass.","type":"array","minItems":1,"items":{"type":"string","enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"default":["GET","HEAD"],"examples":[["GET","HEAD"]]},"localAddress":{"description":"Also treat as a probe, with no token, a request whose Host is the very IP address (and port, if it names one) the connection arrived on, and which carries no X-Forwarded-Host or Forwarded header: what the kubelet, AWS ALB and Google Cloud health checks send. Requires probe.paths.","type":"boolean","default":false,"examples":[true]}},"examples":[{"header":"X-Health","paths":["/health-check/","/ready"]}]},"exemptPaths":{"description":"Paths that skip the host check with no header at all, for probers that cannot send one (AWS ALB, GCP). GET and HEAD only, exact path, query string ignored.","type":"array","items":{"type":"string","pattern":"^/[^?#\\s]*$"},"examples":[["/health-check/"]]},"trustProxy":{"description":"Validate X-Forwarded-Host instead of Host. Defaults to the Koa app's `proxy` setting.","type":"boolean","examples":[false]},"rejectStatus":{"description":"HTTP status code sent when the host is not allowed.","type":"integer","minimum":400,"maximum":499,"default":400,"examples":[400,421]},"reportOnly":{"description":"Report-only mode, for rolling out: a request the allowlist would reject goes on to the app, with ctx.state.healthCheck.wouldReject set to the reason, and is reported to onReject, the diagnostics channel and the counters.","type":"boolean","default":false,"examples":[true]},"watch":{"description":"Reload when this config file changes, debounced. A file that fails to load keeps the last good policy and is reported as a warning (KOA_ALLOW_HEALTHCHECKS_RELOAD_FAILED) and on the koa-allow-healthchecks:reload diagnostics channel. The watcher never keeps the process alive.","type":"boolean","default":false,"examples":[true]}}};
+const func2 = Object.prototype.hasOwnProperty;
+const func3 = ((text) => { let count = 0; for (const _ of text) count++; return count; });
+const pattern0 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern1 = new RegExp("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", "u");
+const pattern2 = new RegExp("^[!-~](?:[ -~]*[!-~])?$", "u");
+const pattern5 = new RegExp("^/[^?#\\s]*$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!((((((((key0 === "$schema") || (key0 === "allowedHosts")) || (key0 === "probe")) || (key0 === "exemptPaths")) || (key0 === "trustProxy")) || (key0 === "rejectStatus")) || (key0 === "reportOnly")) || (key0 === "watch"))){
+if(!(func2.call(schema11.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err0];
@@ -57,7 +58,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
-if(func2(data2) < 1){
+if(func3(data2) < 1){
 const err3 = {instancePath:instancePath+"/allowedHosts/" + i0,schemaPath:"#/properties/allowedHosts/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.allowedHosts.items,data:data2};
 if(vErrors === null){
 vErrors = [err3];
@@ -91,12 +92,14 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.probe !== undefined){
-let data3 = data.probe;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-for(const key1 in data3){
-if(!((((((key1 === "header") || (key1 === "value")) || (key1 === "valueEnv")) || (key1 === "paths")) || (key1 === "methods")) || (key1 === "localAddress"))){
-const err6 = {instancePath:instancePath+"/probe",schemaPath:"#/properties/probe/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.probe,data:data3};
+if(data.allowedHostsEnv !== undefined){
+let data3 = data.allowedHostsEnv;
+const _errs9 = errors;
+let valid3 = false;
+const _errs10 = errors;
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err6 = {instancePath:instancePath+"/allowedHostsEnv",schemaPath:"#/properties/allowedHostsEnv/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema11.properties.allowedHostsEnv.anyOf[0],data:data3};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -106,11 +109,8 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data3.header !== undefined){
-let data4 = data3.header;
-if(typeof data4 === "string"){
-if(!pattern0.test(data4)){
-const err7 = {instancePath:instancePath+"/probe/header",schemaPath:"#/properties/probe/properties/header/pattern",keyword:"pattern",params:{pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},message:"must match pattern \""+"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"+"\"",schema:"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",parentSchema:schema11.properties.probe.properties.header,data:data4};
+else {
+const err7 = {instancePath:instancePath+"/allowedHostsEnv",schemaPath:"#/properties/allowedHostsEnv/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.allowedHostsEnv.anyOf[0].type,parentSchema:schema11.properties.allowedHostsEnv.anyOf[0],data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -119,9 +119,12 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-else {
-const err8 = {instancePath:instancePath+"/probe/header",schemaPath:"#/properties/probe/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.header.type,parentSchema:schema11.properties.probe.properties.header,data:data4};
+var _valid0 = _errs10 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs12 = errors;
+if(false !== data3){
+const err8 = {instancePath:instancePath+"/allowedHostsEnv",schemaPath:"#/properties/allowedHostsEnv/anyOf/1/const",keyword:"const",params:{allowedValue: false},message:"must be equal to constant",schema:false,parentSchema:schema11.properties.allowedHostsEnv.anyOf[1],data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -130,15 +133,11 @@ vErrors.push(err8);
 }
 errors++;
 }
+var _valid0 = _errs12 === errors;
+valid3 = valid3 || _valid0;
 }
-if(data3.value !== undefined){
-let data5 = data3.value;
-const _errs14 = errors;
-let valid4 = false;
-const _errs15 = errors;
-if(typeof data5 === "string"){
-if(func2(data5) < 1){
-const err9 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.probe.properties.value.anyOf[0],data:data5};
+if(!valid3){
+const err9 = {instancePath:instancePath+"/allowedHostsEnv",schemaPath:"#/properties/allowedHostsEnv/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.allowedHostsEnv.anyOf,parentSchema:schema11.properties.allowedHostsEnv,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -147,8 +146,24 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!pattern1.test(data5)){
-const err10 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[!-~](?:[ -~]*[!-~])?$"},message:"must match pattern \""+"^[!-~](?:[ -~]*[!-~])?$"+"\"",schema:"^[!-~](?:[ -~]*[!-~])?$",parentSchema:schema11.properties.probe.properties.value.anyOf[0],data:data5};
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.probe !== undefined){
+let data4 = data.probe;
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+for(const key1 in data4){
+if(!((((((key1 === "header") || (key1 === "value")) || (key1 === "valueEnv")) || (key1 === "paths")) || (key1 === "methods")) || (key1 === "localAddress"))){
+const err10 = {instancePath:instancePath+"/probe",schemaPath:"#/properties/probe/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.probe,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -158,8 +173,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.value.anyOf[0].type,parentSchema:schema11.properties.probe.properties.value.anyOf[0],data:data5};
+if(data4.header !== undefined){
+let data5 = data4.header;
+if(typeof data5 === "string"){
+if(!pattern1.test(data5)){
+const err11 = {instancePath:instancePath+"/probe/header",schemaPath:"#/properties/probe/properties/header/pattern",keyword:"pattern",params:{pattern: "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"},message:"must match pattern \""+"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"+"\"",schema:"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$",parentSchema:schema11.properties.probe.properties.header,data:data5};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -168,13 +186,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-var _valid0 = _errs15 === errors;
-valid4 = valid4 || _valid0;
-if(!valid4){
-const _errs17 = errors;
-if(Array.isArray(data5)){
-if(data5.length < 1){
-const err12 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.probe.properties.value.anyOf[1],data:data5};
+}
+else {
+const err12 = {instancePath:instancePath+"/probe/header",schemaPath:"#/properties/probe/properties/header/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.header.type,parentSchema:schema11.properties.probe.properties.header,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -183,12 +197,15 @@ vErrors.push(err12);
 }
 errors++;
 }
-const len1 = data5.length;
-for(let i1=0; i1<len1; i1++){
-let data6 = data5[i1];
+}
+if(data4.value !== undefined){
+let data6 = data4.value;
+const _errs19 = errors;
+let valid5 = false;
+const _errs20 = errors;
 if(typeof data6 === "string"){
-if(func2(data6) < 1){
-const err13 = {instancePath:instancePath+"/probe/value/" + i1,schemaPath:"#/properties/probe/properties/value/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.probe.properties.value.anyOf[1].items,data:data6};
+if(func3(data6) < 1){
+const err13 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.probe.properties.value.anyOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -197,8 +214,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(!pattern1.test(data6)){
-const err14 = {instancePath:instancePath+"/probe/value/" + i1,schemaPath:"#/properties/probe/properties/value/anyOf/1/items/pattern",keyword:"pattern",params:{pattern: "^[!-~](?:[ -~]*[!-~])?$"},message:"must match pattern \""+"^[!-~](?:[ -~]*[!-~])?$"+"\"",schema:"^[!-~](?:[ -~]*[!-~])?$",parentSchema:schema11.properties.probe.properties.value.anyOf[1].items,data:data6};
+if(!pattern2.test(data6)){
+const err14 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf/0/pattern",keyword:"pattern",params:{pattern: "^[!-~](?:[ -~]*[!-~])?$"},message:"must match pattern \""+"^[!-~](?:[ -~]*[!-~])?$"+"\"",schema:"^[!-~](?:[ -~]*[!-~])?$",parentSchema:schema11.properties.probe.properties.value.anyOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -209,7 +226,7 @@ errors++;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/probe/value/" + i1,schemaPath:"#/properties/probe/properties/value/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.value.anyOf[1].items.type,parentSchema:schema11.properties.probe.properties.value.anyOf[1].items,data:data6};
+const err15 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.value.anyOf[0].type,parentSchema:schema11.properties.probe.properties.value.anyOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -218,10 +235,13 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-}
-else {
-const err16 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.probe.properties.value.anyOf[1].type,parentSchema:schema11.properties.probe.properties.value.anyOf[1],data:data5};
+var _valid1 = _errs20 === errors;
+valid5 = valid5 || _valid1;
+if(!valid5){
+const _errs22 = errors;
+if(Array.isArray(data6)){
+if(data6.length < 1){
+const err16 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.probe.properties.value.anyOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -230,11 +250,12 @@ vErrors.push(err16);
 }
 errors++;
 }
-var _valid0 = _errs17 === errors;
-valid4 = valid4 || _valid0;
-}
-if(!valid4){
-const err17 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.probe.properties.value.anyOf,parentSchema:schema11.properties.probe.properties.value,data:data5};
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+let data7 = data6[i1];
+if(typeof data7 === "string"){
+if(func3(data7) < 1){
+const err17 = {instancePath:instancePath+"/probe/value/" + i1,schemaPath:"#/properties/probe/properties/value/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.probe.properties.value.anyOf[1].items,data:data7};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -243,23 +264,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-else {
-errors = _errs14;
-if(vErrors !== null){
-if(_errs14){
-vErrors.length = _errs14;
-}
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data3.valueEnv !== undefined){
-let data7 = data3.valueEnv;
-if(typeof data7 === "string"){
-if(!pattern3.test(data7)){
-const err18 = {instancePath:instancePath+"/probe/valueEnv",schemaPath:"#/properties/probe/properties/valueEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema11.properties.probe.properties.valueEnv,data:data7};
+if(!pattern2.test(data7)){
+const err18 = {instancePath:instancePath+"/probe/value/" + i1,schemaPath:"#/properties/probe/properties/value/anyOf/1/items/pattern",keyword:"pattern",params:{pattern: "^[!-~](?:[ -~]*[!-~])?$"},message:"must match pattern \""+"^[!-~](?:[ -~]*[!-~])?$"+"\"",schema:"^[!-~](?:[ -~]*[!-~])?$",parentSchema:schema11.properties.probe.properties.value.anyOf[1].items,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -270,7 +276,7 @@ errors++;
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/probe/valueEnv",schemaPath:"#/properties/probe/properties/valueEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.valueEnv.type,parentSchema:schema11.properties.probe.properties.valueEnv,data:data7};
+const err19 = {instancePath:instancePath+"/probe/value/" + i1,schemaPath:"#/properties/probe/properties/value/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.value.anyOf[1].items.type,parentSchema:schema11.properties.probe.properties.value.anyOf[1].items,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -280,11 +286,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data3.paths !== undefined){
-let data8 = data3.paths;
-if(Array.isArray(data8)){
-if(data8.length < 1){
-const err20 = {instancePath:instancePath+"/probe/paths",schemaPath:"#/properties/probe/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.probe.properties.paths,data:data8};
+}
+else {
+const err20 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.probe.properties.value.anyOf[1].type,parentSchema:schema11.properties.probe.properties.value.anyOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -293,12 +297,11 @@ vErrors.push(err20);
 }
 errors++;
 }
-const len2 = data8.length;
-for(let i2=0; i2<len2; i2++){
-let data9 = data8[i2];
-if(typeof data9 === "string"){
-if(!pattern4.test(data9)){
-const err21 = {instancePath:instancePath+"/probe/paths/" + i2,schemaPath:"#/properties/probe/properties/paths/items/pattern",keyword:"pattern",params:{pattern: "^/[^?#\\s]*$"},message:"must match pattern \""+"^/[^?#\\s]*$"+"\"",schema:"^/[^?#\\s]*$",parentSchema:schema11.properties.probe.properties.paths.items,data:data9};
+var _valid1 = _errs22 === errors;
+valid5 = valid5 || _valid1;
+}
+if(!valid5){
+const err21 = {instancePath:instancePath+"/probe/value",schemaPath:"#/properties/probe/properties/value/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.probe.properties.value.anyOf,parentSchema:schema11.properties.probe.properties.value,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -307,9 +310,23 @@ vErrors.push(err21);
 }
 errors++;
 }
+else {
+errors = _errs19;
+if(vErrors !== null){
+if(_errs19){
+vErrors.length = _errs19;
 }
 else {
-const err22 = {instancePath:instancePath+"/probe/paths/" + i2,schemaPath:"#/properties/probe/properties/paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.paths.items.type,parentSchema:schema11.properties.probe.properties.paths.items,data:data9};
+vErrors = null;
+}
+}
+}
+}
+if(data4.valueEnv !== undefined){
+let data8 = data4.valueEnv;
+if(typeof data8 === "string"){
+if(!pattern0.test(data8)){
+const err22 = {instancePath:instancePath+"/probe/valueEnv",schemaPath:"#/properties/probe/properties/valueEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema11.properties.probe.properties.valueEnv,data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -319,9 +336,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-}
 else {
-const err23 = {instancePath:instancePath+"/probe/paths",schemaPath:"#/properties/probe/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.probe.properties.paths.type,parentSchema:schema11.properties.probe.properties.paths,data:data8};
+const err23 = {instancePath:instancePath+"/probe/valueEnv",schemaPath:"#/properties/probe/properties/valueEnv/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.valueEnv.type,parentSchema:schema11.properties.probe.properties.valueEnv,data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -331,11 +347,11 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data3.methods !== undefined){
-let data10 = data3.methods;
-if(Array.isArray(data10)){
-if(data10.length < 1){
-const err24 = {instancePath:instancePath+"/probe/methods",schemaPath:"#/properties/probe/properties/methods/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.probe.properties.methods,data:data10};
+if(data4.paths !== undefined){
+let data9 = data4.paths;
+if(Array.isArray(data9)){
+if(data9.length < 1){
+const err24 = {instancePath:instancePath+"/probe/paths",schemaPath:"#/properties/probe/properties/paths/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.probe.properties.paths,data:data9};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -344,11 +360,12 @@ vErrors.push(err24);
 }
 errors++;
 }
-const len3 = data10.length;
-for(let i3=0; i3<len3; i3++){
-let data11 = data10[i3];
-if(typeof data11 !== "string"){
-const err25 = {instancePath:instancePath+"/probe/methods/" + i3,schemaPath:"#/properties/probe/properties/methods/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.methods.items.type,parentSchema:schema11.properties.probe.properties.methods.items,data:data11};
+const len2 = data9.length;
+for(let i2=0; i2<len2; i2++){
+let data10 = data9[i2];
+if(typeof data10 === "string"){
+if(!pattern5.test(data10)){
+const err25 = {instancePath:instancePath+"/probe/paths/" + i2,schemaPath:"#/properties/probe/properties/paths/items/pattern",keyword:"pattern",params:{pattern: "^/[^?#\\s]*$"},message:"must match pattern \""+"^/[^?#\\s]*$"+"\"",schema:"^/[^?#\\s]*$",parentSchema:schema11.properties.probe.properties.paths.items,data:data10};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -357,8 +374,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(!(((((((data11 === "GET") || (data11 === "HEAD")) || (data11 === "POST")) || (data11 === "PUT")) || (data11 === "PATCH")) || (data11 === "DELETE")) || (data11 === "OPTIONS"))){
-const err26 = {instancePath:instancePath+"/probe/methods/" + i3,schemaPath:"#/properties/probe/properties/methods/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.probe.properties.methods.items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.probe.properties.methods.items.enum,parentSchema:schema11.properties.probe.properties.methods.items,data:data11};
+}
+else {
+const err26 = {instancePath:instancePath+"/probe/paths/" + i2,schemaPath:"#/properties/probe/properties/paths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.paths.items.type,parentSchema:schema11.properties.probe.properties.paths.items,data:data10};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -370,7 +388,7 @@ errors++;
 }
 }
 else {
-const err27 = {instancePath:instancePath+"/probe/methods",schemaPath:"#/properties/probe/properties/methods/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.probe.properties.methods.type,parentSchema:schema11.properties.probe.properties.methods,data:data10};
+const err27 = {instancePath:instancePath+"/probe/paths",schemaPath:"#/properties/probe/properties/paths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.probe.properties.paths.type,parentSchema:schema11.properties.probe.properties.paths,data:data9};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -380,10 +398,11 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data3.localAddress !== undefined){
-let data12 = data3.localAddress;
-if(typeof data12 !== "boolean"){
-const err28 = {instancePath:instancePath+"/probe/localAddress",schemaPath:"#/properties/probe/properties/localAddress/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.probe.properties.localAddress.type,parentSchema:schema11.properties.probe.properties.localAddress,data:data12};
+if(data4.methods !== undefined){
+let data11 = data4.methods;
+if(Array.isArray(data11)){
+if(data11.length < 1){
+const err28 = {instancePath:instancePath+"/probe/methods",schemaPath:"#/properties/probe/properties/methods/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.probe.properties.methods,data:data11};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -392,10 +411,11 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-}
-else {
-const err29 = {instancePath:instancePath+"/probe",schemaPath:"#/properties/probe/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.probe.type,parentSchema:schema11.properties.probe,data:data3};
+const len3 = data11.length;
+for(let i3=0; i3<len3; i3++){
+let data12 = data11[i3];
+if(typeof data12 !== "string"){
+const err29 = {instancePath:instancePath+"/probe/methods/" + i3,schemaPath:"#/properties/probe/properties/methods/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.probe.properties.methods.items.type,parentSchema:schema11.properties.probe.properties.methods.items,data:data12};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -404,16 +424,8 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-if(data.exemptPaths !== undefined){
-let data13 = data.exemptPaths;
-if(Array.isArray(data13)){
-const len4 = data13.length;
-for(let i4=0; i4<len4; i4++){
-let data14 = data13[i4];
-if(typeof data14 === "string"){
-if(!pattern4.test(data14)){
-const err30 = {instancePath:instancePath+"/exemptPaths/" + i4,schemaPath:"#/properties/exemptPaths/items/pattern",keyword:"pattern",params:{pattern: "^/[^?#\\s]*$"},message:"must match pattern \""+"^/[^?#\\s]*$"+"\"",schema:"^/[^?#\\s]*$",parentSchema:schema11.properties.exemptPaths.items,data:data14};
+if(!(((((((data12 === "GET") || (data12 === "HEAD")) || (data12 === "POST")) || (data12 === "PUT")) || (data12 === "PATCH")) || (data12 === "DELETE")) || (data12 === "OPTIONS"))){
+const err30 = {instancePath:instancePath+"/probe/methods/" + i3,schemaPath:"#/properties/probe/properties/methods/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.probe.properties.methods.items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.probe.properties.methods.items.enum,parentSchema:schema11.properties.probe.properties.methods.items,data:data12};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -423,8 +435,9 @@ vErrors.push(err30);
 errors++;
 }
 }
+}
 else {
-const err31 = {instancePath:instancePath+"/exemptPaths/" + i4,schemaPath:"#/properties/exemptPaths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.exemptPaths.items.type,parentSchema:schema11.properties.exemptPaths.items,data:data14};
+const err31 = {instancePath:instancePath+"/probe/methods",schemaPath:"#/properties/probe/properties/methods/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.probe.properties.methods.type,parentSchema:schema11.properties.probe.properties.methods,data:data11};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -434,9 +447,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-}
-else {
-const err32 = {instancePath:instancePath+"/exemptPaths",schemaPath:"#/properties/exemptPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.exemptPaths.type,parentSchema:schema11.properties.exemptPaths,data:data13};
+if(data4.localAddress !== undefined){
+let data13 = data4.localAddress;
+if(typeof data13 !== "boolean"){
+const err32 = {instancePath:instancePath+"/probe/localAddress",schemaPath:"#/properties/probe/properties/localAddress/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.probe.properties.localAddress.type,parentSchema:schema11.properties.probe.properties.localAddress,data:data13};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -446,10 +460,9 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data.trustProxy !== undefined){
-let data15 = data.trustProxy;
-if(typeof data15 !== "boolean"){
-const err33 = {instancePath:instancePath+"/trustProxy",schemaPath:"#/properties/trustProxy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.trustProxy.type,parentSchema:schema11.properties.trustProxy,data:data15};
+}
+else {
+const err33 = {instancePath:instancePath+"/probe",schemaPath:"#/properties/probe/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.probe.type,parentSchema:schema11.properties.probe,data:data4};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -459,10 +472,15 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data.rejectStatus !== undefined){
-let data16 = data.rejectStatus;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err34 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.rejectStatus.type,parentSchema:schema11.properties.rejectStatus,data:data16};
+if(data.exemptPaths !== undefined){
+let data14 = data.exemptPaths;
+if(Array.isArray(data14)){
+const len4 = data14.length;
+for(let i4=0; i4<len4; i4++){
+let data15 = data14[i4];
+if(typeof data15 === "string"){
+if(!pattern5.test(data15)){
+const err34 = {instancePath:instancePath+"/exemptPaths/" + i4,schemaPath:"#/properties/exemptPaths/items/pattern",keyword:"pattern",params:{pattern: "^/[^?#\\s]*$"},message:"must match pattern \""+"^/[^?#\\s]*$"+"\"",schema:"^/[^?#\\s]*$",parentSchema:schema11.properties.exemptPaths.items,data:data15};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -471,9 +489,9 @@ vErrors.push(err34);
 }
 errors++;
 }
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 > 499 || isNaN(data16)){
-const err35 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/maximum",keyword:"maximum",params:{comparison: "<=", limit: 499},message:"must be <= 499",schema:499,parentSchema:schema11.properties.rejectStatus,data:data16};
+}
+else {
+const err35 = {instancePath:instancePath+"/exemptPaths/" + i4,schemaPath:"#/properties/exemptPaths/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.exemptPaths.items.type,parentSchema:schema11.properties.exemptPaths.items,data:data15};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -482,8 +500,10 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(data16 < 400 || isNaN(data16)){
-const err36 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/minimum",keyword:"minimum",params:{comparison: ">=", limit: 400},message:"must be >= 400",schema:400,parentSchema:schema11.properties.rejectStatus,data:data16};
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/exemptPaths",schemaPath:"#/properties/exemptPaths/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.exemptPaths.type,parentSchema:schema11.properties.exemptPaths,data:data14};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -493,11 +513,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-}
-if(data.reportOnly !== undefined){
-let data17 = data.reportOnly;
-if(typeof data17 !== "boolean"){
-const err37 = {instancePath:instancePath+"/reportOnly",schemaPath:"#/properties/reportOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.reportOnly.type,parentSchema:schema11.properties.reportOnly,data:data17};
+if(data.trustProxy !== undefined){
+let data16 = data.trustProxy;
+if(typeof data16 !== "boolean"){
+const err37 = {instancePath:instancePath+"/trustProxy",schemaPath:"#/properties/trustProxy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.trustProxy.type,parentSchema:schema11.properties.trustProxy,data:data16};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -507,10 +526,10 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data.watch !== undefined){
-let data18 = data.watch;
-if(typeof data18 !== "boolean"){
-const err38 = {instancePath:instancePath+"/watch",schemaPath:"#/properties/watch/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.watch.type,parentSchema:schema11.properties.watch,data:data18};
+if(data.rejectStatus !== undefined){
+let data17 = data.rejectStatus;
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
+const err38 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.rejectStatus.type,parentSchema:schema11.properties.rejectStatus,data:data17};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -519,15 +538,63 @@ vErrors.push(err38);
 }
 errors++;
 }
-}
-}
-else {
-const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 > 499 || isNaN(data17)){
+const err39 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/maximum",keyword:"maximum",params:{comparison: "<=", limit: 499},message:"must be <= 499",schema:499,parentSchema:schema11.properties.rejectStatus,data:data17};
 if(vErrors === null){
 vErrors = [err39];
 }
 else {
 vErrors.push(err39);
+}
+errors++;
+}
+if(data17 < 400 || isNaN(data17)){
+const err40 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/minimum",keyword:"minimum",params:{comparison: ">=", limit: 400},message:"must be >= 400",schema:400,parentSchema:schema11.properties.rejectStatus,data:data17};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+if(data.reportOnly !== undefined){
+let data18 = data.reportOnly;
+if(typeof data18 !== "boolean"){
+const err41 = {instancePath:instancePath+"/reportOnly",schemaPath:"#/properties/reportOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.reportOnly.type,parentSchema:schema11.properties.reportOnly,data:data18};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data.watch !== undefined){
+let data19 = data.watch;
+if(typeof data19 !== "boolean"){
+const err42 = {instancePath:instancePath+"/watch",schemaPath:"#/properties/watch/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.watch.type,parentSchema:schema11.properties.watch,data:data19};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
 }
 errors++;
 }
