@@ -18,6 +18,7 @@ const policy: Policy = {
   probe: {
     header: 'x-health',
     verifyToken: compileTokenVerifier(['XYZ-123', 'NEXT-456']),
+    hasTokens: true,
     paths: new Set(['/health-check/', '/ready']),
     methods: new Set(['GET', 'HEAD']),
     localAddress: false,

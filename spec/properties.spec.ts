@@ -130,7 +130,7 @@ function policyFor(config: ModelConfig): Policy {
   });
   return {
     hosts: compileHostPatterns(patterns),
-    probe: config.tokens.length === 0 ? undefined : { header: 'x-health', verifyToken: compileTokenVerifier(config.tokens), paths: undefined, methods: new Set(['GET', 'HEAD']), localAddress: false },
+    probe: config.tokens.length === 0 ? undefined : { header: 'x-health', verifyToken: compileTokenVerifier(config.tokens), hasTokens: true, paths: undefined, methods: new Set(['GET', 'HEAD']), localAddress: false },
     exemptPaths: new Set(config.exemptPaths),
   };
 }

@@ -51,6 +51,8 @@ export interface ProbePolicy {
   /** Lowercase header name. */
   readonly header: string;
   readonly verifyToken: TokenVerifier;
+  /** At least one token is configured: a request with the header can be a probe. */
+  readonly hasTokens: boolean;
   /** When set, the only paths the bypass works on. */
   readonly paths: ReadonlySet<string> | undefined;
   readonly methods: ReadonlySet<string>;

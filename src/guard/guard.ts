@@ -1,10 +1,11 @@
 import { decideCertificate } from '../core/certificate';
 import type { Decision, HealthCheckState, RequestFacts } from '../core/decide';
-import { connectionOf, type NodeRequest } from '../http/read-request';
+import { connectionOf, proxyFactsOf, type NodeRequest } from '../http/read-request';
 import { stripHeader } from '../http/strip-header';
 import type { HostResolver } from '../live/host-resolver';
 import { createLivePolicy, type LiveSettings } from '../live/live-policy';
 import { resolveDecision } from '../live/resolve-decision';
+import type { RejectionContext } from '../observe/first-rejection-warning';
 import { reportDecision } from '../observe/report-decision';
 import { copyStats, createStats, type HealthCheckStats } from '../observe/stats';
 import type { HealthChecksOptions } from '../options';
@@ -65,7 +66,7 @@ export function createGuard(options: HealthChecksOptions | undefined): Guard {
   function finish(settings: LiveSettings, req: NodeRequest, request: RequestFacts, decision: Decision, reader: Reader, stage: Stage): Verdict {
     const reportOnly = settings.reportOnly && !decision.allowed && decision.reason !== 'invalid-target';
     // Read only when a rejection is explained, outside production.
-    const context = decision.allowed ? undefined : () => ({ ...connectionOf(req), path: request.target?.path, method: request.method, probe: settings.policy.probe });
+    const context = decision.allowed ? undefined : () => rejectionContext(settings, req, request);
     if (isFinal(decision)) reportDecision(stats, decision, request, reportOnly, reader.env ?? 'development', context);
     return { settings, request, decision, status: rejectStatusOf(decision, settings.rejectStatus), reportOnly, handOver: stage !== 'probe' };
   }
@@ -93,6 +94,22 @@ export function createGuard(options: HealthChecksOptions | undefined): Guard {
     reload: () => live.reload(),
     close: () => live.close(),
     invalidate: (hostname) => live.current.resolver?.invalidate(hostname),
+  };
+}
+
+/** What a rejection's warning may say of the request, beside its host; built only when one is explained. */
+function rejectionContext(settings: LiveSettings, req: NodeRequest, request: RequestFacts): RejectionContext {
+  const { forwardedHost, proxied } = proxyFactsOf(req);
+  return {
+    ...connectionOf(req),
+    path: request.target?.path,
+    method: request.method,
+    probe: settings.policy.probe,
+    probeHeaderSent: request.probeToken !== undefined,
+    hosts: settings.policy.hosts,
+    forwardedHost: request.hostHeader === 'X-Forwarded-Host' ? undefined : forwardedHost,
+    proxied,
+    hostsVariable: settings.allowedHostsFrom.kind === 'environment' ? settings.allowedHostsFrom.variable : undefined,
   };
 }
 

@@ -131,3 +131,15 @@ const PROXY_HEADERS: ReadonlySet<string> = new Set([
   'forwarded',
 ]);
 const PROXY_HEADER_LENGTHS: ReadonlySet<number> = new Set([...PROXY_HEADERS].map((name) => name.length));
+
+/**
+ * What the request says of a proxy, for a rejection's advice only: the X-Forwarded-Host it carries, and whether it
+ * carries any header a proxy adds. Read from the parsed headers, outside the hot path.
+ */
+export function proxyFactsOf(req: NodeRequest): { forwardedHost: string | undefined; proxied: boolean } {
+  const headers = req.headers as Record<string, string | string[] | undefined>;
+  const forwarded = headers['x-forwarded-host'];
+  const forwardedHost = Array.isArray(forwarded) ? forwarded[0] : forwarded;
+  const proxied = forwardedHost !== undefined || headers['x-forwarded-proto'] !== undefined || [...PROXY_HEADERS].some((name) => headers[name] !== undefined);
+  return { forwardedHost, proxied };
+}

@@ -1,9 +1,10 @@
 import type { ProbePolicy, RejectReason } from '../core/decide';
+import { hostNotAllowedAdvice, type HostAdviceContext } from './host-advice';
 import { normalizeAddress } from '../core/local-address';
 import { parseHostHeader } from '../core/parse-host';
 
 /** What the warning can say about where a rejected request came from, beside its host: read only outside production. */
-export interface RejectionContext {
+export interface RejectionContext extends HostAdviceContext {
   /** The request path, or `undefined` when the target was refused. */
   readonly path: string | undefined;
   readonly method: string;
@@ -11,6 +12,8 @@ export interface RejectionContext {
   /** The address the connection arrived on. */
   readonly localAddress: string | undefined;
   readonly probe: ProbePolicy | undefined;
+  /** The request carried the probe header (its value is never read here). */
+  readonly probeHeaderSent: boolean;
 }
 
 /** At most this many distinct rejections are explained per process, so that a scan cannot flood the log. */
@@ -35,7 +38,10 @@ export function explainFirstRejection(
   const key = SHOWS_HOST.has(reason) ? `${reason} ${host ?? ''}` : reason;
   if (explained.has(key)) return;
   explained.add(key);
-  const text = (context === undefined ? undefined : proberExplanation(reason, host, rawHost, context)) ?? explanation(reason, host, rawHost);
+  const text =
+    (context === undefined ? undefined : proberExplanation(reason, host, rawHost, context)) ??
+    (reason === 'host-not-allowed' && host !== null && context !== undefined ? hostNotAllowedAdvice(host, rawHost, context) : undefined) ??
+    explanation(reason, host, rawHost);
   process.emitWarning(`koa-allow-healthchecks: ${text}`, { code: 'KOA_ALLOW_HEALTHCHECKS_REJECTED' });
 }
 
@@ -60,6 +66,9 @@ function proberExplanation(reason: RejectReason, host: string | null, rawHost: s
     );
   }
   if (reason !== 'host-not-allowed' || host === null) return undefined;
+  if (context.forwardedHost !== undefined) return undefined;
+  const header = probeHeaderProblem(context);
+  if (header !== undefined) return `rejected Host ${JSON.stringify(rawHost)}${where} on a probe path: ${header}`;
   const parsed = parseHostHeader(rawHost);
   const local = context.localAddress === undefined ? undefined : normalizeAddress(context.localAddress);
   if (parsed?.address !== undefined && local !== undefined && normalizeAddress(parsed.address) === local) {
@@ -82,6 +91,20 @@ function proberExplanation(reason: RejectReason, host: string | null, rawHost: s
     );
   }
   return undefined;
+}
+
+/**
+ * Why a request on a probe path, with token probes configured, was not a probe: the header was missing, or did not hold
+ * a valid token. `undefined` off the probe paths and methods, or with no tokens (local-address probes alone).
+ */
+function probeHeaderProblem({ probe, path, method, probeHeaderSent }: RejectionContext): string | undefined {
+  if (probe === undefined || !probe.hasTokens || path === undefined) return undefined;
+  if (!probe.methods.has(method) || (probe.paths !== undefined && !probe.paths.has(path))) return undefined;
+  if (probeHeaderSent) return `the ${probe.header} header was sent, but its value is not a valid token. Check the token the prober sends.`;
+  return (
+    `the probe header ${probe.header} was missing. Have the prober send it with the token (the kubelet: httpHeaders in ` +
+    `the probe; a load balancer: its health check's headers); ${PROBER_RECIPES}.`
+  );
 }
 
 function explanation(reason: RejectReason, host: string | null, rawHost: string | undefined): string {
