@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { adviceFor, formatConfig, redactConfig } from './describe-config';
 import { PUBLIC_SUFFIX_CHECK_SKIPPED, publicSuffixWarnings } from './public-suffix-warnings';
-import { CONFIG_OPTIONS, loadForCli } from './load-for-cli';
+import { CONFIG_OPTIONS, loadForCli, missingTokenWarning } from './load-for-cli';
 import { EXIT, PROGRAM, type CommandResult } from './usage';
 
-const CHECK_HELP = `Usage: ${PROGRAM} check [--config FILE] [--cwd DIR] [--json]
+const CHECK_HELP = `Usage: ${PROGRAM} check [--config FILE] [--cwd DIR] [--json] [--allow-missing-token]
 
 Finds and validates the configuration exactly as healthChecks() does at startup, with the environment
 of this shell, and prints where it came from and what it resolves to. Tokens are never printed.
@@ -14,6 +14,9 @@ Options:
   --cwd DIR      where the search starts (default: the current directory); it goes up to the
                  nearest directory with a package.json, and the directories searched are listed
   --json         print one JSON object instead of text
+  --allow-missing-token
+                 a probe token variable that is not set is a warning, not exit 3: for a CI job
+                 that has no production token. Without it, check is as strict as healthChecks()
   --help         show this help
 
 It warns about a .suffix or *.suffix entry whose suffix is on the Public Suffix List (".vercel.app",
@@ -31,7 +34,8 @@ export function runCheck(args: string[], env: NodeJS.ProcessEnv): CommandResult 
   const config = redactConfig(resolved);
   const advice = adviceFor(resolved);
   const suffixWarnings = publicSuffixWarnings(resolved.allowedHosts);
-  const warnings = suffixWarnings ?? [];
+  const tokenWarning = missingTokenWarning(resolved);
+  const warnings = [...(tokenWarning === undefined ? [] : [tokenWarning]), ...(suffixWarnings ?? [])];
   const notes = suffixWarnings === undefined ? [...advice, PUBLIC_SUFFIX_CHECK_SKIPPED] : advice;
   if (values.json) {
     const report = { valid: true, filepath: resolved.filepath ?? null, searched: resolved.searched, config, warnings, advice: notes };

@@ -4,6 +4,8 @@ import type { ResolvedConfig } from '../config/resolve-config';
 export interface RedactedConfig {
   allowedHosts: readonly string[];
   usesDefaultHosts: boolean;
+  /** Where each `allowedHosts` entry came from, in order. */
+  allowedHostsFrom: readonly { host: string; from: string }[];
   probe:
     | { enabled: false }
     | {
@@ -12,6 +14,8 @@ export interface RedactedConfig {
         tokens: string;
         tokenCount: number;
         tokenSource: string;
+        /** The token variable is not set (`--allow-missing-token`). */
+        tokenMissing: boolean;
         valueEnv: string;
         paths: readonly string[] | null;
         methods: readonly string[];
@@ -30,6 +34,7 @@ export function redactConfig(resolved: ResolvedConfig): RedactedConfig {
   return {
     allowedHosts: resolved.allowedHosts,
     usesDefaultHosts: resolved.usesDefaultHosts,
+    allowedHostsFrom: hostOrigins(resolved),
     probe:
       probe === undefined
         ? { enabled: false }
@@ -39,6 +44,7 @@ export function redactConfig(resolved: ResolvedConfig): RedactedConfig {
             tokens: REDACTED,
             tokenCount: probe.tokens.length,
             tokenSource: probe.tokenSource === 'environment' ? `environment variable ${probe.valueEnv}` : probe.tokenSource,
+            tokenMissing: probe.tokenMissing,
             valueEnv: probe.valueEnv,
             paths: probe.paths ?? null,
             methods: probe.methods,
@@ -51,6 +57,39 @@ export function redactConfig(resolved: ResolvedConfig): RedactedConfig {
   };
 }
 
+/** Where each `allowedHosts` entry came from: one place gave the whole list, since each layer replaces the one below. */
+function hostOrigins({ allowedHosts, allowedHostsFrom: origin }: ResolvedConfig): { host: string; from: string }[] {
+  return allowedHosts.map((host, index) => {
+    switch (origin.kind) {
+      case 'environment':
+        return { host, from: `the environment variable ${origin.variable}, entry ${index + 1}` };
+      case 'file':
+        return { host, from: `config file ${origin.filepath}, allowedHosts[${index}]` };
+      case 'options':
+        return { host, from: `the options, allowedHosts[${index}]` };
+      case 'defaults':
+        return { host, from: 'the development defaults' };
+    }
+  });
+}
+
+/**
+ * Entries pinned to port 80 or 443: browsers and most clients leave the default port out of Host, so such an entry
+ * matches almost no request, and the name seems listed when it is not.
+ */
+function defaultPortPins(resolved: ResolvedConfig): string[] {
+  return resolved.hostPatterns.flatMap((pattern) => {
+    if (pattern.kind === 'any' || pattern.kind === 'range' || (pattern.port !== 80 && pattern.port !== 443)) return [];
+    const unpinned = pattern.text.replace(/:\d+$/, '');
+    const sample = pattern.kind === 'address' ? unpinned : pattern.kind === 'subdomains' ? `www.${pattern.name}` : pattern.name;
+    return [
+      `allowedHosts entry ${JSON.stringify(pattern.text)} allows a host only with ":${pattern.port}" in the Host, and ` +
+        `browsers leave the default port out: a browser at ${pattern.port === 443 ? 'https' : 'http'}://${sample}/ ` +
+        `sends "${sample}", which it does not match. List ${JSON.stringify(unpinned)} to allow it on any port.`,
+    ];
+  });
+}
+
 /** Advice about a valid configuration that is still weaker than it could be. */
 export function adviceFor(resolved: ResolvedConfig): string[] {
   const advice: string[] = [];
@@ -58,6 +97,7 @@ export function adviceFor(resolved: ResolvedConfig): string[] {
     advice.push('allowedHosts is not set: only the development defaults (.localhost, 127.0.0.1, [::1]) are allowed.');
   }
   if (resolved.allowedHosts.includes('*')) advice.push('allowedHosts contains "*", which turns the host check off.');
+  advice.push(...defaultPortPins(resolved));
   if (resolved.probe !== undefined && resolved.probe.paths === undefined) {
     advice.push('probe.paths is not set: a request with the token can reach every route. List your health endpoints.');
   }
@@ -78,11 +118,13 @@ export function formatConfig(filepath: string | undefined, searched: readonly st
     lines.push('  Put healthchecks.config.json next to your package.json, or name the file with --config.');
   }
   lines.push(`allowedHosts: ${config.allowedHosts.join(', ')}${config.usesDefaultHosts ? ' (defaults)' : ''}`);
+  for (const { host, from } of config.allowedHostsFrom) lines.push(`  ${host}: from ${from}`);
   if (config.probe.enabled) {
     lines.push('probe: on');
     lines.push(`  header: ${config.probe.header}`);
     const { tokenCount, tokenSource } = config.probe;
-    lines.push(tokenCount === 0 ? '  tokens: none (local-address probes only)' : `  tokens: ${config.probe.tokens} (${tokenCount}, from the ${tokenSource})`);
+    const none = config.probe.tokenMissing ? `none: ${config.probe.valueEnv} is not set` : 'none (local-address probes only)';
+    lines.push(tokenCount === 0 ? `  tokens: ${none}` : `  tokens: ${config.probe.tokens} (${tokenCount}, from the ${tokenSource})`);
     lines.push(`  localAddress: ${config.probe.localAddress ? 'on (a request whose Host is the address it arrived on is a probe)' : 'off'}`);
     lines.push(`  paths: ${config.probe.paths === null ? 'any path' : config.probe.paths.join(', ')}`);
     lines.push(`  methods: ${config.probe.methods.join(', ')}`);

@@ -11,13 +11,15 @@ import {
 import { localAddressMismatch, type LocalAddressMismatch } from '../core/local-address';
 import { parseHostHeader } from '../core/parse-host';
 import { readAndDecide } from '../guard/pipeline';
+import type { Settings } from '../config/build-settings';
 import type { NodeRequest } from '../http/read-request';
-import { CONFIG_OPTIONS, loadForCli } from './load-for-cli';
+import { hostNotAllowedAdvice } from '../observe/host-advice';
+import { CONFIG_OPTIONS, loadForCli, missingTokenWarning } from './load-for-cli';
 import { EXIT, PROGRAM, UsageError, type CommandResult } from './usage';
 
 const EXPLAIN_HELP = `Usage: ${PROGRAM} explain [--host H] [--path P] [--method M] [--probe-header-env VAR]
                      [--forwarded-host H] [--trust-proxy] [--local-address IP:PORT] [--http10]
-                     [--config FILE] [--cwd DIR] [--json]
+                     [--config FILE] [--cwd DIR] [--json] [--allow-missing-token]
 
 Says whether healthChecks() would let a request through, which rule decided it, and what
 ctx.state.healthCheck would hold. It loads the configuration as the middleware does and runs the
@@ -41,6 +43,9 @@ Options:
   --config FILE        load this config file instead of searching
   --cwd DIR            where the config search starts
   --json               print one JSON object instead of text
+  --allow-missing-token
+                       a probe token variable that is not set is a warning, not exit 3: for a
+                       CI job with no production token (header probes then cannot pass)
   --help               show this help
 
 Exit codes: 0 the request would pass, 1 it would be rejected, 2 bad command line, 3 invalid configuration.`;
@@ -89,18 +94,21 @@ export function runExplain(args: string[], env: NodeJS.ProcessEnv): CommandResul
     decidedBy: decidedBy(decision),
     probeHeader: probeToken === undefined ? 'not sent' : mismatch === undefined ? 'valid' : `ignored: ${MISMATCH_WORDS[mismatch]}`,
     localAddressProbe: local === undefined ? 'not tested' : localAddressVerdict(policy, request),
+    forwardedHost: forwardedHostWords(values['forwarded-host'], request),
+    advice: adviceFor(decision, request, values['forwarded-host'], settings),
     validatedHost: request.hostHeader ?? 'Host',
     state: decision.allowed ? decision.state : null,
     config: resolved.filepath ?? null,
   };
   const exitCode = decision.allowed ? EXIT.pass : EXIT.rejected;
-  const stderr = values['probe-header'] === undefined ? undefined : PROBE_HEADER_ON_COMMAND_LINE;
+  const warnings = [missingTokenWarning(resolved), values['probe-header'] === undefined ? undefined : PROBE_HEADER_ON_COMMAND_LINE];
+  const stderr = warnings.filter((line) => line !== undefined).map((line) => `${PROGRAM}: warning: ${line}`).join('\n') || undefined;
   if (values.json) return { stdout: JSON.stringify(report, null, 2), stderr, exitCode };
   return { stdout: formatReport(values.path, request, report), stderr, exitCode };
 }
 
 const PROBE_HEADER_ON_COMMAND_LINE =
-  `${PROGRAM}: warning: --probe-header puts the token in shell history and the process list; ` +
+  `--probe-header puts the token in shell history and the process list; ` +
   'use --probe-header-env VAR to read it from the environment.';
 
 /**
@@ -184,8 +192,29 @@ function decidedBy(decision: Decision): string {
   return `allowedHosts entry ${JSON.stringify(decision.rule)}`;
 }
 
+/** Whether the X-Forwarded-Host given was read, or ignored as the app would ignore it. */
+function forwardedHostWords(forwardedHost: string | undefined, request: RequestFacts): string {
+  if (forwardedHost === undefined) return 'not sent';
+  if (request.hostHeader === 'X-Forwarded-Host') return 'read: the app trusts its proxy (--trust-proxy)';
+  return 'ignored: the app does not trust a proxy (app.proxy is off). Pass --trust-proxy to see the app with app.proxy = true';
+}
+
+/** The fix for a host no entry matches, as the middleware's warning words it; `null` for any other decision. */
+function adviceFor(decision: Decision, request: RequestFacts, forwardedHost: string | undefined, settings: Settings): string | null {
+  if (decision.allowed || decision.reason !== 'host-not-allowed' || decision.host === null) return null;
+  const from = settings.allowedHostsFrom;
+  return hostNotAllowedAdvice(decision.host, request.host, {
+    hosts: settings.policy.hosts,
+    forwardedHost: request.hostHeader === 'X-Forwarded-Host' ? undefined : forwardedHost,
+    proxied: forwardedHost !== undefined,
+    hostsVariable: from.kind === 'environment' ? from.variable : undefined,
+  }).replace(/^rejected /, 'Rejected ');
+}
+
 interface Report {
   allowed: boolean;
+  forwardedHost: string;
+  advice: string | null;
   status: number | null;
   reportOnly: boolean;
   decidedBy: string;
@@ -201,9 +230,11 @@ function formatReport(target: string, request: RequestFacts, report: Report): st
   const host = request.host === undefined ? 'no host' : `host ${JSON.stringify(request.host)} (from ${report.validatedHost})`;
   const lines = [`${verdict}: ${request.method} ${target} with ${host}`, `  decided by: ${report.decidedBy}`];
   lines.push(`  probe header: ${report.probeHeader}`);
+  if (report.forwardedHost !== 'not sent') lines.push(`  X-Forwarded-Host: ${report.forwardedHost}`);
   if (report.localAddressProbe !== 'not tested') lines.push(`  local-address probe: ${report.localAddressProbe}`);
   lines.push(`  ctx.state.healthCheck: ${stateWords(report)}`);
   lines.push(`  config file: ${report.config ?? 'none'}`);
+  if (report.advice !== null) lines.push(`  advice: ${report.advice}`);
   return lines.join('\n');
 }
 
