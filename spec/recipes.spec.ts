@@ -63,7 +63,7 @@ describe('recipes', () => {
     describe('with no secret: local-address probes', () => {
       const [localDeployment] = yamlDocuments('kubernetes', 'deployment.local-address.yaml') as any[];
       const localContainer = localDeployment.spec.template.spec.containers[0];
-      const config = recipe('kubernetes', '.healthchecksrc.local-address.json');
+      const config = recipe('kubernetes', 'local-address', '.healthchecksrc.json');
 
       it('is valid against the Kubernetes API schema, and its probes send no header', async () => {
         const { Deployment } = await import('kubernetes-models/apps/v1');
@@ -105,9 +105,9 @@ describe('recipes', () => {
     const port = group.HealthCheckPort === 'traffic-port' ? group.Port : Number(group.HealthCheckPort);
     const albCheck = { Host: `10.0.12.34:${port}`, 'User-Agent': 'ELB-HealthChecker/2.0' };
 
-    for (const config of ['healthchecksrc.vpc-cidr.json', 'healthchecksrc.exempt-path.json']) {
+    for (const config of ['vpc-cidr', 'exempt-path']) {
       it(`${config}: the ALB's health check, with no header, gets the matcher's code`, async () => {
-        demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', config) });
+        demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', config, '.healthchecksrc.json') });
         const response = await get(`${demo.base}${group.HealthCheckPath}`, albCheck);
         expect(String(response.status)).to.equal(group.Matcher.HttpCode);
         expect((await get(`${demo.base}/`, { Host: 'evil.example' })).status).to.equal(400);
@@ -116,7 +116,7 @@ describe('recipes', () => {
 
     it("local-address: the ALB's health check, sent to the target's own address and naming it, gets the matcher's code", async () => {
       // The demo listens on its own loopback address, as a target does on its private IP.
-      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', 'healthchecksrc.local-address.json'), HOST: '127.0.0.7' });
+      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', 'local-address', '.healthchecksrc.json'), HOST: '127.0.0.7' });
       const check = { Host: `${demo.address}:${demo.port}`, 'User-Agent': 'ELB-HealthChecker/2.0' };
       const response = await get(`${demo.base}${group.HealthCheckPath}`, check);
       expect(String(response.status)).to.equal(group.Matcher.HttpCode);
@@ -127,10 +127,10 @@ describe('recipes', () => {
     });
 
     it('exempt-path opens only the health path; vpc-cidr opens private IPs on every path, as its README says', async () => {
-      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', 'healthchecksrc.exempt-path.json') });
+      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', 'exempt-path', '.healthchecksrc.json') });
       expect((await get(`${demo.base}/`, albCheck)).status).to.equal(400);
       await demo.stop();
-      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', 'healthchecksrc.vpc-cidr.json') });
+      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', 'vpc-cidr', '.healthchecksrc.json') });
       expect((await get(`${demo.base}/`, albCheck)).status).to.equal(200);
     });
   });
@@ -146,7 +146,7 @@ describe('recipes', () => {
     });
 
     it('host field: the prober\'s request, with its Host, passes', async () => {
-      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('gcp', 'healthchecksrc.host-field.json') });
+      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('gcp', 'host-field', '.healthchecksrc.json') });
       const response = await get(`${demo.base}${check.requestPath}`, { Host: check.host, 'User-Agent': 'GoogleHC/1.0' });
       expect(response.status).to.equal(200);
       expect((await get(`${demo.base}${check.requestPath}`, { Host: '10.128.0.7:8000', 'User-Agent': 'GoogleHC/1.0' })).status).to.equal(400);
@@ -157,7 +157,7 @@ describe('recipes', () => {
       const probe = localCheck.spec.httpHealthCheck;
       expect(probe.host).to.equal(undefined);
       expect(probe.port).to.equal(check.port);
-      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('gcp', 'healthchecksrc.local-address.json'), HOST: '127.0.0.7' });
+      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('gcp', 'local-address', '.healthchecksrc.json'), HOST: '127.0.0.7' });
       const prober = { Host: `${demo.address}:${demo.port}`, 'User-Agent': 'GoogleHC/1.0' };
       expect((await get(`${demo.base}${probe.requestPath}`, prober)).status).to.equal(200);
       expect((await get(`${demo.base}/`, prober)).status).to.equal(400);
@@ -165,7 +165,7 @@ describe('recipes', () => {
     });
 
     it('exempt path: the prober\'s request passes whatever address it uses as Host', async () => {
-      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('gcp', 'healthchecksrc.exempt-path.json') });
+      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('gcp', 'exempt-path', '.healthchecksrc.json') });
       const response = await get(`${demo.base}${check.requestPath}`, { Host: `10.128.0.7:${check.port}`, 'User-Agent': 'GoogleHC/1.0' });
       expect(response.status).to.equal(200);
     });
