@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
@@ -113,6 +113,16 @@ describe('recipes', () => {
         expect((await get(`${demo.base}/`, { Host: 'evil.example' })).status).to.equal(400);
       });
     }
+
+    it('target-group.yaml names each config folder beside it, and counts them right', () => {
+      const comment = readFileSync(recipe('aws-alb', 'target-group.yaml'), 'utf8').split('\n').filter((line) => line.startsWith('#')).join(' ');
+      const folders = readdirSync(recipe('aws-alb'), { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && existsSync(recipe('aws-alb', entry.name, '.healthchecksrc.json')))
+        .map((entry) => entry.name);
+      const named = [...comment.matchAll(/(?<=\s)([\w-]+)\/(?=[\s,.)])/g)].map((match) => match[1]);
+      expect(named).to.have.members(folders);
+      expect(/one of the (\w+) configs/.exec(comment)?.[1]).to.equal(['none', 'one', 'two', 'three', 'four'][folders.length]);
+    });
 
     it("local-address: the ALB's health check, sent to the target's own address and naming it, gets the matcher's code", async () => {
       // The demo listens on its own loopback address, as a target does on its private IP.
