@@ -18,6 +18,21 @@ function yamlDocuments(...path: string[]): Record<string, unknown>[] {
   return parseAllDocuments(readFileSync(recipe(...path), 'utf8')).map((document) => document.toJS() as Record<string, unknown>);
 }
 
+/**
+ * Whether a .dockerignore with these patterns leaves `path` out of the build context: Docker's rules, for the patterns
+ * a recipe uses (`*`, `**`, `?`, `!` exceptions, the last match wins, a matched folder takes its contents with it).
+ */
+function dockerIgnores(patterns: readonly string[], path: string): boolean {
+  let ignored = false;
+  for (const line of patterns) {
+    const negated = line.startsWith('!');
+    const pattern = (negated ? line.slice(1) : line).replace(/^\/+|\/+$/g, '');
+    const glob = (part: string) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+    if (new RegExp(`^${pattern.split('**').map(glob).join('.*')}(/.*)?$`).test(path)) ignored = !negated;
+  }
+  return ignored;
+}
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are walked as the YAML gives them */
 
 describe('recipes', () => {
@@ -216,6 +231,22 @@ describe('recipes', () => {
         expect(await exitCode(command, demo.port, {})).to.equal(1);
       });
     }
+
+    it('.dockerignore keeps node_modules, .git and .env out of the COPY . . that follows npm ci, and the app in', () => {
+      const patterns = readFileSync(recipe('docker', '.dockerignore'), 'utf8')
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+      for (const path of ['node_modules', 'node_modules/koa/package.json', '.git/HEAD', '.env', 'npm-debug.log']) {
+        expect(dockerIgnores(patterns, path), path).to.equal(true);
+      }
+      for (const path of ['package.json', 'package-lock.json', '.healthchecksrc.json', 'server.js']) {
+        expect(dockerIgnores(patterns, path), path).to.equal(false);
+      }
+      const steps = dockerfile.split('\n').filter((line) => /^(COPY|RUN) /.test(line));
+      expect(steps.slice(0, 3)).to.deep.equal(['COPY package.json package-lock.json ./', 'RUN npm ci --omit=dev', 'COPY . .']);
+      expect(readFileSync(recipe('docker', 'README.md'), 'utf8')).to.include('[`.dockerignore`](.dockerignore)');
+    });
 
     it('docker compose passes the token into the container', () => {
       expect(composeTest[0]).to.equal('CMD');
