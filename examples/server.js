@@ -59,12 +59,29 @@ guard.guardUpgrades(server);
 const live = new WebSocketServer({ server, path: '/live' });
 live.on('connection', (socket) => socket.send('hello from the demo'));
 
-// On SIGTERM, as Kubernetes sends before stopping a pod, fail readiness first, then stop.
-process.on('SIGTERM', () => {
+// On SIGTERM, as Kubernetes sends before stopping a pod, or SIGINT (Ctrl-C): fail readiness first, then stop.
+let stopping = false;
+function stop() {
+  if (stopping) return;
+  stopping = true;
   ready = false;
+  clearInterval(parentWatch);
+  // server.close() waits for every connection to end, and an open WebSocket would never end by itself.
+  for (const client of live.clients) client.close(1001, 'the demo is stopping');
   live.close();
   server.close(() => process.exit(0));
-});
+  // A connection that still will not end must not keep the port: give up on it.
+  setTimeout(() => process.exit(1), 5000).unref();
+}
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+
+// `npm start` runs this file through a shell, and a shell such as dash neither execs it nor passes signals on: a
+// SIGTERM to npm ends npm and the shell, and this process would be left holding the port. Stop when the parent goes.
+const parentPid = process.ppid;
+const parentWatch = setInterval(() => {
+  if (process.ppid !== parentPid) stop();
+}, 250).unref();
 
 function printWelcome(actualPort) {
   const address = host.includes(':') ? `[${host}]` : host;

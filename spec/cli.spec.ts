@@ -83,6 +83,45 @@ describe('the CLI', () => {
     }
   });
 
+  describe('did you mean', () => {
+    for (const [args, says] of [
+      [['chek'], 'unknown command "chek"; did you mean "check"?'],
+      [['explian'], 'unknown command "explian"; did you mean "explain"?'],
+      [['prob'], 'unknown command "prob"; did you mean "probe"?'],
+      [['--verison'], 'unknown option "--verison"; did you mean "--version"?'],
+      [['check', '--jsn'], `Unknown option '--jsn'; did you mean "--json"?`],
+      [['check', '--jsn=true'], `Unknown option '--jsn'; did you mean "--json"?`],
+      [['explain', '--hots', 'example.com'], `Unknown option '--hots'; did you mean "--host"?`],
+      [['explain', '--local-adress', '10.0.0.1:80'], `Unknown option '--local-adress'; did you mean "--local-address"?`],
+      [['probe', 'http://127.0.0.1:1/', '--insecur'], `Unknown option '--insecur'; did you mean "--insecure"?`],
+    ] as const) {
+      it(`suggests a near name for ${args.join(' ')}, and exits 2`, async () => {
+        const run = await cli([...args]);
+        expect(run.code).to.equal(2);
+        expect(run.stderr).to.include(says).and.include('--help');
+      });
+    }
+
+    for (const args of [['frobnicate'], ['check', '--nope'], ['check', '-x']]) {
+      it(`suggests nothing for ${args.join(' ')}, which is near no name`, async () => {
+        const run = await cli(args);
+        expect(run.code).to.equal(2);
+        expect(run.stderr).not.to.include('did you mean');
+      });
+    }
+
+    it('suggests every option a command lists in its --help', async () => {
+      for (const command of ['check', 'explain', 'probe']) {
+        const help = (await cli([command, '--help'])).stdout;
+        for (const option of new Set(help.match(/(?<![\w-])--[a-z0-9][\w-]*/g))) {
+          if (option === '--help') continue;
+          const typo = `${option}x`;
+          expect((await cli([command, typo])).stderr, `${command} ${typo}`).to.include(`did you mean "${option}"?`);
+        }
+      }
+    });
+  });
+
   it('--version prints the version in package.json and exits 0', async () => {
     const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
     const run = await cli(['--version']);

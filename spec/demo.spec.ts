@@ -1,3 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import WebSocket from 'ws';
 import { get, startDemo, type Demo } from './demo-server';
@@ -15,6 +19,41 @@ function openLive(url: string, host: string): Promise<string | number> {
       response.destroy();
     });
     socket.on('error', reject);
+  });
+}
+
+/** Whether something accepts connections on 127.0.0.1:`port`. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Waits up to `ms` for the port to be free, and says whether it is. */
+async function freed(port: number, ms: number): Promise<boolean> {
+  for (const deadline = Date.now() + ms; Date.now() < deadline; ) {
+    if (!(await listening(port))) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return !(await listening(port));
+}
+
+/** The port the demo prints once it listens. */
+function printedPort(child: ChildProcess): Promise<number> {
+  let output = '';
+  return new Promise((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = /listening on http:\/\/\S+:(\d+)/.exec(output);
+      if (found !== null) resolve(Number(found[1]));
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)));
   });
 }
 
@@ -72,5 +111,45 @@ describe('the demo server (npm start)', () => {
     demo = await startDemo();
     await demo.stop();
     expect(demo.child.exitCode).to.equal(0);
+  });
+
+  it('stops cleanly on SIGINT (Ctrl-C) too, and an open WebSocket does not hold it up', async () => {
+    demo = await startDemo();
+    const socket = new WebSocket(`ws://127.0.0.1:${demo.port}/live`, { headers: { Host: 'example.com' } });
+    try {
+      await once(socket, 'message');
+      const exited = once(demo.child, 'exit');
+      demo.child.kill('SIGINT');
+      const [code] = (await exited) as [number | null];
+      expect(code).to.equal(0);
+      expect(await listening(demo.port)).to.equal(false);
+    } finally {
+      socket.terminate();
+    }
+  });
+
+  it('leaves nothing on the port when npm start is sent SIGTERM', async function () {
+    this.timeout(30_000);
+    // --ignore-scripts skips prestart, the build, which the suite has run; npm still runs start through its shell.
+    const npm = spawn('npm', ['start', '--ignore-scripts'], {
+      cwd: join(__dirname, '..'),
+      env: { ...process.env, PORT: '0', READY_DELAY_MS: '0' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const port = await printedPort(npm);
+      const exited = once(npm, 'exit');
+      npm.kill('SIGTERM');
+      await exited;
+      expect(await freed(port, 5000), `a server still listens on ${port}`).to.equal(true);
+    } finally {
+      // Whatever the test saw, nothing it started outlives it: npm, its shell and the demo share one process group.
+      try {
+        process.kill(-(npm.pid as number), 'SIGKILL');
+      } catch {
+        // The group is gone already.
+      }
+    }
   });
 });

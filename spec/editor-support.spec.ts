@@ -23,6 +23,18 @@ function configFiles(folder: string): string[] {
   });
 }
 
+/** The $schema of a recipe's config: right once the file is copied next to the package.json of an app that uses us. */
+const INSTALLED_SCHEMA = './node_modules/koa-allow-healthchecks/schema.json';
+const RECIPES = join(ROOT, 'docs', 'recipes');
+
+/**
+ * The file an editor opens for `$schema`. The installed package's schema.json is this repository's (package.json ships
+ * it), so {@link INSTALLED_SCHEMA} maps to it; any other reference resolves from the config file's folder.
+ */
+function schemaFileOf(configFile: string, reference: string): string {
+  return reference === INSTALLED_SCHEMA ? SCHEMA_PATH : resolve(dirname(configFile), reference);
+}
+
 describe('editor support', () => {
   const files = [...configFiles(join(ROOT, 'examples')), ...configFiles(join(ROOT, 'docs'))];
 
@@ -30,12 +42,25 @@ describe('editor support', () => {
     expect(files.length).to.be.greaterThan(5);
   });
 
+  it('ships schema.json in the package, where a recipe\'s $schema looks for it', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[]; exports: Record<string, unknown> };
+    expect(manifest.files).to.include('schema.json');
+    expect(manifest.exports['./schema.json']).to.equal('./schema.json');
+  });
+
+  it(`gives every recipe config the $schema ${INSTALLED_SCHEMA}, as it is copied into an app`, () => {
+    const recipes = configFiles(RECIPES);
+    expect(recipes.length).to.be.greaterThan(5);
+    const others = recipes.filter((file) => (JSON.parse(readFileSync(file, 'utf8')) as { $schema?: unknown }).$schema !== INSTALLED_SCHEMA);
+    expect(others.map((file) => relative(ROOT, file))).to.deep.equal([]);
+  });
+
   // What VS Code does: follow $schema, load that schema, validate the file against it.
   for (const file of files) {
     it(`${relative(ROOT, file)}: its $schema leads to the package schema, and it validates`, () => {
       const config = JSON.parse(readFileSync(file, 'utf8')) as { $schema?: string };
       expect(config.$schema, 'a $schema key').to.be.a('string');
-      const schemaFile = resolve(dirname(file), config.$schema as string);
+      const schemaFile = schemaFileOf(file, config.$schema as string);
       expect(schemaFile).to.equal(SCHEMA_PATH);
       const validate = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
       expect(validate(config), JSON.stringify(validate.errors)).to.equal(true);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
@@ -16,6 +16,21 @@ function recipe(...path: string[]): string {
 
 function yamlDocuments(...path: string[]): Record<string, unknown>[] {
   return parseAllDocuments(readFileSync(recipe(...path), 'utf8')).map((document) => document.toJS() as Record<string, unknown>);
+}
+
+/**
+ * Whether a .dockerignore with these patterns leaves `path` out of the build context: Docker's rules, for the patterns
+ * a recipe uses (`*`, `**`, `?`, `!` exceptions, the last match wins, a matched folder takes its contents with it).
+ */
+function dockerIgnores(patterns: readonly string[], path: string): boolean {
+  let ignored = false;
+  for (const line of patterns) {
+    const negated = line.startsWith('!');
+    const pattern = (negated ? line.slice(1) : line).replace(/^\/+|\/+$/g, '');
+    const glob = (part: string) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+    if (new RegExp(`^${pattern.split('**').map(glob).join('.*')}(/.*)?$`).test(path)) ignored = !negated;
+  }
+  return ignored;
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are walked as the YAML gives them */
@@ -63,7 +78,7 @@ describe('recipes', () => {
     describe('with no secret: local-address probes', () => {
       const [localDeployment] = yamlDocuments('kubernetes', 'deployment.local-address.yaml') as any[];
       const localContainer = localDeployment.spec.template.spec.containers[0];
-      const config = recipe('kubernetes', '.healthchecksrc.local-address.json');
+      const config = recipe('kubernetes', 'local-address', '.healthchecksrc.json');
 
       it('is valid against the Kubernetes API schema, and its probes send no header', async () => {
         const { Deployment } = await import('kubernetes-models/apps/v1');
@@ -105,18 +120,28 @@ describe('recipes', () => {
     const port = group.HealthCheckPort === 'traffic-port' ? group.Port : Number(group.HealthCheckPort);
     const albCheck = { Host: `10.0.12.34:${port}`, 'User-Agent': 'ELB-HealthChecker/2.0' };
 
-    for (const config of ['healthchecksrc.vpc-cidr.json', 'healthchecksrc.exempt-path.json']) {
+    for (const config of ['vpc-cidr', 'exempt-path']) {
       it(`${config}: the ALB's health check, with no header, gets the matcher's code`, async () => {
-        demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', config) });
+        demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', config, '.healthchecksrc.json') });
         const response = await get(`${demo.base}${group.HealthCheckPath}`, albCheck);
         expect(String(response.status)).to.equal(group.Matcher.HttpCode);
         expect((await get(`${demo.base}/`, { Host: 'evil.example' })).status).to.equal(400);
       });
     }
 
+    it('target-group.yaml names each config folder beside it, and counts them right', () => {
+      const comment = readFileSync(recipe('aws-alb', 'target-group.yaml'), 'utf8').split('\n').filter((line) => line.startsWith('#')).join(' ');
+      const folders = readdirSync(recipe('aws-alb'), { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && existsSync(recipe('aws-alb', entry.name, '.healthchecksrc.json')))
+        .map((entry) => entry.name);
+      const named = [...comment.matchAll(/(?<=\s)([\w-]+)\/(?=[\s,.)])/g)].map((match) => match[1]);
+      expect(named).to.have.members(folders);
+      expect(/one of the (\w+) configs/.exec(comment)?.[1]).to.equal(['none', 'one', 'two', 'three', 'four'][folders.length]);
+    });
+
     it("local-address: the ALB's health check, sent to the target's own address and naming it, gets the matcher's code", async () => {
       // The demo listens on its own loopback address, as a target does on its private IP.
-      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', 'healthchecksrc.local-address.json'), HOST: '127.0.0.7' });
+      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', 'local-address', '.healthchecksrc.json'), HOST: '127.0.0.7' });
       const check = { Host: `${demo.address}:${demo.port}`, 'User-Agent': 'ELB-HealthChecker/2.0' };
       const response = await get(`${demo.base}${group.HealthCheckPath}`, check);
       expect(String(response.status)).to.equal(group.Matcher.HttpCode);
@@ -127,10 +152,10 @@ describe('recipes', () => {
     });
 
     it('exempt-path opens only the health path; vpc-cidr opens private IPs on every path, as its README says', async () => {
-      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', 'healthchecksrc.exempt-path.json') });
+      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', 'exempt-path', '.healthchecksrc.json') });
       expect((await get(`${demo.base}/`, albCheck)).status).to.equal(400);
       await demo.stop();
-      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', 'healthchecksrc.vpc-cidr.json') });
+      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('aws-alb', 'vpc-cidr', '.healthchecksrc.json') });
       expect((await get(`${demo.base}/`, albCheck)).status).to.equal(200);
     });
   });
@@ -146,7 +171,7 @@ describe('recipes', () => {
     });
 
     it('host field: the prober\'s request, with its Host, passes', async () => {
-      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('gcp', 'healthchecksrc.host-field.json') });
+      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('gcp', 'host-field', '.healthchecksrc.json') });
       const response = await get(`${demo.base}${check.requestPath}`, { Host: check.host, 'User-Agent': 'GoogleHC/1.0' });
       expect(response.status).to.equal(200);
       expect((await get(`${demo.base}${check.requestPath}`, { Host: '10.128.0.7:8000', 'User-Agent': 'GoogleHC/1.0' })).status).to.equal(400);
@@ -157,7 +182,7 @@ describe('recipes', () => {
       const probe = localCheck.spec.httpHealthCheck;
       expect(probe.host).to.equal(undefined);
       expect(probe.port).to.equal(check.port);
-      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('gcp', 'healthchecksrc.local-address.json'), HOST: '127.0.0.7' });
+      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('gcp', 'local-address', '.healthchecksrc.json'), HOST: '127.0.0.7' });
       const prober = { Host: `${demo.address}:${demo.port}`, 'User-Agent': 'GoogleHC/1.0' };
       expect((await get(`${demo.base}${probe.requestPath}`, prober)).status).to.equal(200);
       expect((await get(`${demo.base}/`, prober)).status).to.equal(400);
@@ -165,7 +190,7 @@ describe('recipes', () => {
     });
 
     it('exempt path: the prober\'s request passes whatever address it uses as Host', async () => {
-      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('gcp', 'healthchecksrc.exempt-path.json') });
+      demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('gcp', 'exempt-path', '.healthchecksrc.json') });
       const response = await get(`${demo.base}${check.requestPath}`, { Host: `10.128.0.7:${check.port}`, 'User-Agent': 'GoogleHC/1.0' });
       expect(response.status).to.equal(200);
     });
@@ -206,6 +231,22 @@ describe('recipes', () => {
         expect(await exitCode(command, demo.port, {})).to.equal(1);
       });
     }
+
+    it('.dockerignore keeps node_modules, .git and .env out of the COPY . . that follows npm ci, and the app in', () => {
+      const patterns = readFileSync(recipe('docker', '.dockerignore'), 'utf8')
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+      for (const path of ['node_modules', 'node_modules/koa/package.json', '.git/HEAD', '.env', 'npm-debug.log']) {
+        expect(dockerIgnores(patterns, path), path).to.equal(true);
+      }
+      for (const path of ['package.json', 'package-lock.json', '.healthchecksrc.json', 'server.js']) {
+        expect(dockerIgnores(patterns, path), path).to.equal(false);
+      }
+      const steps = dockerfile.split('\n').filter((line) => /^(COPY|RUN) /.test(line));
+      expect(steps.slice(0, 3)).to.deep.equal(['COPY package.json package-lock.json ./', 'RUN npm ci --omit=dev', 'COPY . .']);
+      expect(readFileSync(recipe('docker', 'README.md'), 'utf8')).to.include('[`.dockerignore`](.dockerignore)');
+    });
 
     it('docker compose passes the token into the container', () => {
       expect(composeTest[0]).to.equal('CMD');

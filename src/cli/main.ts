@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { suggestName } from '../config/did-you-mean';
 import { runCheck } from './check';
 import { runExplain } from './explain';
 import { runProbe } from './probe';
@@ -25,7 +26,9 @@ Exit codes, the same for every command:
 
 Run "${PROGRAM} <command> --help" for a command's options.`;
 
-const COMMANDS: Record<string, (args: string[], env: NodeJS.ProcessEnv) => CommandResult | Promise<CommandResult>> = {
+type Command = (args: string[], env: NodeJS.ProcessEnv) => CommandResult | Promise<CommandResult>;
+
+const COMMANDS: Record<string, Command> = {
   check: runCheck,
   explain: runExplain,
   probe: runProbe,
@@ -37,15 +40,36 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<Co
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { stdout: HELP, exitCode: EXIT.pass };
   if (command === '--version' || command === '-v') return { stdout: packageVersion(), exitCode: EXIT.pass };
   const run = COMMANDS[command];
-  if (run === undefined) return usageFailure(`unknown command ${JSON.stringify(command)}`);
+  if (run === undefined) {
+    const kind = command.startsWith('-') ? 'option' : 'command';
+    return usageFailure(`unknown ${kind} ${JSON.stringify(command)}${didYouMean(command, [...Object.keys(COMMANDS), '--help', '--version'])}`);
+  }
   try {
     return await run(args, env);
   } catch (error) {
     if (error instanceof UsageError) return usageFailure(error.message, command);
     const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) return usageFailure((error as Error).message, command);
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) return usageFailure(await parseFailure(error as Error, run, env), command);
     throw error;
   }
+}
+
+/** `; did you mean "x"?` when `name` looks like a typo of one of `known`, or nothing. */
+function didYouMean(name: string, known: readonly string[]): string {
+  const suggestion = suggestName(name, known);
+  return suggestion === undefined ? '' : `; did you mean ${JSON.stringify(suggestion)}?`;
+}
+
+/**
+ * parseArgs' message, with a suggestion when it is a misspelled option. A command accepts the options its --help lists,
+ * so the suggestions come from that text: there is no second list to keep in step with the commands.
+ */
+async function parseFailure(error: Error & { code?: unknown }, run: Command, env: NodeJS.ProcessEnv): Promise<string> {
+  const unknown = error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '(--[^'=]+)'/.exec(error.message)?.[1] : undefined;
+  if (unknown === undefined) return error.message;
+  const { stdout: help } = await run(['--help'], env);
+  const hint = didYouMean(unknown, [...new Set(help.match(/(?<![\w-])--[a-z0-9][\w-]*/g))]);
+  return hint === '' ? error.message : `Unknown option '${unknown}'${hint}`;
 }
 
 /** The version in the package's own package.json, two directories up from both src/cli and dist/cli. */
