@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, extname, sep } from 'node:path';
-import { describeModuleError, describeTypeScriptUnsupported, describeYamlError } from './parse-error';
+import { describeCommonJsInModule, describeModuleError, describeTypeScriptUnsupported, describeYamlError } from './parse-error';
 import { findJsonSyntaxError, lineAndColumn } from './json-syntax';
 
 /** Why a config file could not be read: one problem line, naming no part of the file's content. */
@@ -103,8 +103,12 @@ const loadModule: ConfigLoader = (filepath, content) => {
     return { value, esModule: esModules.length > 0, dependencies };
   }
   checkUnchangedEsModule(filepath, content);
+  if (Object.keys(loaded).length === 0 && COMMONJS_EXPORT.test(content)) throw new ConfigFileProblem(describeCommonJsInModule(filepath));
   return { value: defaultExport(loaded), esModule: true, dependencies: [] };
 };
+
+/** CommonJS exports, written where Node sees an ES module. */
+const COMMONJS_EXPORT = /\bmodule\.exports\b|\bexports\.\w+\s*=/;
 
 function defaultExport(loaded: ModuleNamespace): unknown {
   if ('default' in loaded) return loaded.default;
