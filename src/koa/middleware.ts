@@ -4,6 +4,7 @@ import type { Stage } from '../guard/pipeline';
 import type { HealthCheckStats } from '../observe/stats';
 import type { HealthChecksOptions } from '../options';
 import { guardUpgrades, type GuardUpgradesOptions, type UpgradeServer } from '../upgrade/guard-upgrades';
+import { answeredBeforeWatcher } from './answered-before';
 import { caddyAskOf, type CaddyAsk } from './caddy-ask';
 import { answerRejection } from './reject';
 import { handOverNoHost, handOverTarget } from './hand-over-target';
@@ -73,7 +74,7 @@ export interface HealthChecksMiddleware extends LiveMiddleware {
  */
 export function healthChecks(options?: HealthChecksOptions): HealthChecksMiddleware {
   const guard = createGuard(options);
-  return Object.assign(koaAdapter(guard, 'whole', 'healthChecksMiddleware'), controlsOf(guard), {
+  return Object.assign(koaAdapter(guard, 'whole', 'healthChecksMiddleware', 'healthChecks()'), controlsOf(guard), {
     guardUpgrades: (server: UpgradeServer, upgradeOptions?: GuardUpgradesOptions) => guardUpgrades(server, guard, upgradeOptions),
     invalidate: (hostname?: string) => guard.invalidate(hostname),
     caddyAsk: caddyAskOf(guard),
@@ -87,7 +88,7 @@ export function healthChecks(options?: HealthChecksOptions): HealthChecksMiddlew
  */
 export function probeBypass(options?: HealthChecksOptions): LiveMiddleware {
   const guard = createGuard(options);
-  return Object.assign(koaAdapter(guard, 'probe', 'probeBypassMiddleware'), controlsOf(guard));
+  return Object.assign(koaAdapter(guard, 'probe', 'probeBypassMiddleware', 'probeBypass()'), controlsOf(guard));
 }
 
 /**
@@ -96,7 +97,7 @@ export function probeBypass(options?: HealthChecksOptions): LiveMiddleware {
  */
 export function hostAllowlist(options?: HealthChecksOptions): LiveMiddleware {
   const guard = createGuard(options);
-  return Object.assign(koaAdapter(guard, 'host', 'hostAllowlistMiddleware'), controlsOf(guard));
+  return Object.assign(koaAdapter(guard, 'host', 'hostAllowlistMiddleware', 'hostAllowlist()'), controlsOf(guard));
 }
 
 function controlsOf(guard: Guard): GuardControls {
@@ -106,10 +107,15 @@ function controlsOf(guard: Guard): GuardControls {
 // The middleware returns next()'s promise directly rather than being `async`: it runs on every request, and an async
 // wrapper would add a promise and a tick to each one. Koa's compose turns a synchronous throw into a rejection.
 
-/** The Koa middleware for one stage: it asks the guard and carries out its verdict. */
-function koaAdapter(guard: Guard, stage: Stage, name: string): Middleware {
+/**
+ * The Koa middleware for one stage: it asks the guard and carries out its verdict. The stages that check the host
+ * also watch for a middleware before them that answers requests (see `answeredBeforeWatcher`).
+ */
+function koaAdapter(guard: Guard, stage: Stage, name: string, factory: string): Middleware {
+  const watch = stage === 'probe' ? undefined : answeredBeforeWatcher(() => middleware, factory);
   const middleware = {
     [name](ctx: ParameterizedContext, next: Next): Promise<void> {
+      watch?.(ctx);
       const marked = stage === 'host' ? ctx.state.healthCheck : undefined;
       const verdict = guard.check(ctx.req, ctx.app, stage, marked);
       if (verdict instanceof Promise) return verdict.then((final) => carryOut(ctx, next, final));
