@@ -29,7 +29,7 @@ export interface QuickStart {
   readonly curls: readonly CurlLine[];
   /** The Kubernetes section's title, its Deployment, and its Secrets. */
   readonly kubernetesTitle: string;
-  readonly deployment: any;
+  readonly containers: any[];
   readonly secrets: readonly any[];
 }
 
@@ -85,15 +85,17 @@ function curlLines(quick: Section): CurlLine[] {
   });
 }
 
-function kubernetes(all: readonly Section[], quick: Section): Pick<QuickStart, 'kubernetesTitle' | 'deployment' | 'secrets'> {
+function kubernetes(all: readonly Section[], quick: Section): Pick<QuickStart, 'kubernetesTitle' | 'containers' | 'secrets'> {
   const next = all.slice(all.indexOf(quick) + 1).find((section) => section.level <= quick.level);
   if (next === undefined || !/^Kubernetes/i.test(next.title)) fail(`the section after Quick start is "${next?.title}", not Kubernetes`);
   const block = next.blocks.find((candidate) => candidate.lang === 'yaml' || candidate.lang === 'yml');
   if (block === undefined) fail(`the ${next.title} section has no \`\`\`yaml block`);
   const documents = parseAllDocuments(block.text).map((document) => document.toJS() as any);
+  // A whole Deployment, or the snippet of its pod template's containers.
   const deployment = documents.find((document) => document?.kind === 'Deployment');
-  if (deployment === undefined) fail(`the ${next.title} section's block at line ${block.line} has no Deployment`);
-  return { kubernetesTitle: next.title, deployment, secrets: documents.filter((document) => document?.kind === 'Secret') };
+  const containers = deployment?.spec?.template?.spec?.containers ?? documents.find((document) => Array.isArray(document?.containers))?.containers;
+  if (containers === undefined) fail(`the ${next.title} section's block at line ${block.line} has no Deployment and no containers`);
+  return { kubernetesTitle: next.title, containers, secrets: documents.filter((document) => document?.kind === 'Secret') };
 }
 
 /** Reads the Quick start and the Kubernetes section out of the README's text. */
