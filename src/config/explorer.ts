@@ -32,14 +32,14 @@ interface ExplorerOptions {
 const { ExplorerSync } = require('cosmiconfig/dist/ExplorerSync.js') as { ExplorerSync: new (options: ExplorerOptions) => Explorer };
 
 /**
- * An explorer with this package's places and loaders. No cache: a reload must read the file again. Empty files are not
+ * An explorer with this package's loaders, and its search places or those of them given. No cache: a reload must read the file again. Empty files are not
  * skipped: a file cut short by a deploy is an error, not a reason to look further.
  */
-export function configExplorer(strategy: 'project' | 'none', loaders: LoadersSync): Explorer {
+export function configExplorer(strategy: 'project' | 'none', loaders: LoadersSync, places: readonly string[] = SEARCH_PLACES): Explorer {
   return new ExplorerSync({
     moduleName: MODULE_NAME,
     packageProp: MODULE_NAME,
-    searchPlaces: [...SEARCH_PLACES],
+    searchPlaces: [...places],
     searchStrategy: strategy,
     loaders,
     transform: (result) => result,

@@ -60,12 +60,20 @@ export function hostNotAllowedAdvice(host: string, rawHost: string | undefined, 
   return `rejected Host ${shown}; add ${JSON.stringify(host)} to ${list} to allow it`;
 }
 
-/** The address ranges that name a machine on the inside rather than a site: what a proxy or prober sends. */
-const INTERNAL: readonly [kind: string, list: BlockList][] = [
-  ['loopback', blockList([['127.0.0.0', 8, 'ipv4'], ['::1', 128, 'ipv6']])],
-  ['private-range', blockList([['10.0.0.0', 8, 'ipv4'], ['172.16.0.0', 12, 'ipv4'], ['192.168.0.0', 16, 'ipv4'], ['fc00::', 7, 'ipv6']])],
-  ['link-local', blockList([['169.254.0.0', 16, 'ipv4'], ['fe80::', 10, 'ipv6']])],
-];
+/**
+ * The address ranges that name a machine on the inside rather than a site: what a proxy or prober sends. Built on first
+ * use: a BlockList with IPv6 ranges costs milliseconds of startup, and most processes never explain a rejection.
+ */
+let internal: readonly [kind: string, list: BlockList][] | undefined;
+
+function internalRanges(): readonly [kind: string, list: BlockList][] {
+  internal ??= [
+    ['loopback', blockList([['127.0.0.0', 8, 'ipv4'], ['::1', 128, 'ipv6']])],
+    ['private-range', blockList([['10.0.0.0', 8, 'ipv4'], ['172.16.0.0', 12, 'ipv4'], ['192.168.0.0', 16, 'ipv4'], ['fc00::', 7, 'ipv6']])],
+    ['link-local', blockList([['169.254.0.0', 16, 'ipv4'], ['fe80::', 10, 'ipv6']])],
+  ];
+  return internal;
+}
 
 function blockList(ranges: readonly [string, number, 'ipv4' | 'ipv6'][]): BlockList {
   const list = new BlockList();
@@ -77,5 +85,5 @@ function blockList(ranges: readonly [string, number, 'ipv4' | 'ipv6'][]): BlockL
 export function internalKind(address: string): string | undefined {
   const normal = normalizeAddress(address);
   const family = normal.includes(':') ? 'ipv6' : 'ipv4';
-  return INTERNAL.find(([, list]) => list.check(normal, family))?.[0];
+  return internalRanges().find(([, list]) => list.check(normal, family))?.[0];
 }
