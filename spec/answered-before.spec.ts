@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import type { Middleware } from 'koa';
 import { healthChecks, hostAllowlist, probeBypass } from '../src';
 import { ANSWERED_BEFORE, resetAnsweredBefore } from '../src/koa/answered-before';
-import { Koa, client, NO_TOKEN, warnings, withEnv } from './helpers';
+import { Koa, client, listen, NO_TOKEN, sendRaw, warnings, withEnv } from './helpers';
 
 const TOKEN = 'order-token-4c2d';
 
@@ -133,6 +133,37 @@ describe('a middleware registered before the guard that answers requests', () =>
     }, [allowlist]);
     expect(loud).to.have.length(1);
     expect(loud[0]).to.include('registered before hostAllowlist()').and.include('Register probeBypass() and hostAllowlist() first');
+  });
+
+  it('never turns an early answer into a 500, for targets Koa cannot parse; a 204 preflight before it is silent', async () => {
+    const preflight: Middleware = async (ctx, next) => {
+      if (ctx.method === 'OPTIONS') ctx.status = 204; // Koa then sets ctx.body = null, through the watched setter
+      else if (ctx.method === 'PATCH') ctx.body = 'answered early';
+      else await next();
+    };
+    const app = new Koa();
+    resetAnsweredBefore();
+    app.use(preflight);
+    app.use(guard());
+    const { server, port } = await listen(app);
+    try {
+      const quiet = await warnings(ANSWERED_BEFORE, async () => {
+        await client(app).get('/').set('Host', 'example.com').expect(404);
+        for (const target of ['http://[::1/', 'x://[/']) {
+          const response = await sendRaw(port, `OPTIONS ${target} HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n`);
+          expect(response.status, target).to.equal(204);
+        }
+      });
+      expect(quiet).to.deep.equal([]);
+      const seen = await warnings(ANSWERED_BEFORE, async () => {
+        const early = await sendRaw(port, 'PATCH http://[::1/ HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n');
+        expect(early.status).to.equal(200);
+      });
+      expect(seen).to.have.length(1);
+      expect(seen[0]).to.include('PATCH "http://[::1/" was answered');
+    } finally {
+      server.close();
+    }
   });
 
   it("leaves Koa's own response prototype alone, and unwraps the app's once it has warned", async () => {

@@ -16,8 +16,8 @@ type KoaApp = Ctx['app'];
  * Notices a middleware registered before this one that answers requests itself, such as a router: the requests it
  * answers never reach the host check. A Koa middleware never sees those requests, so the watcher looks where every
  * answer goes. From the first request that reaches it, it wraps the `body` setter of that app's own response
- * prototype (the app's, never Koa's): a body set on a request the check has not seen, and that no probe bypass marked,
- * was answered before it. It also looks once at the middleware registered before it, for a router's `routes()`.
+ * prototype (the app's, never Koa's): a body (other than `null`) set on a request the check has not seen, and that no
+ * probe bypass marked, was answered before it. It also looks once at the middleware registered before it, for a router's `routes()`.
  * Either way it warns once, with the fix, and then stops watching. Middleware that goes first and answers only after
  * `next()` (error handlers, loggers, helmet, compression) sets bodies on requests the check has seen, so it is silent.
  *
@@ -58,14 +58,29 @@ function watchBodies(app: KoaApp, unchecked: (ctx: Ctx) => boolean, name: string
     },
     set(this: { ctx: Ctx }, value: unknown) {
       const ctx = this.ctx;
-      if (!warned && unchecked(ctx)) {
-        const path = ctx.path.length > MAX_PATH ? `${ctx.path.slice(0, MAX_PATH)}…` : ctx.path;
-        warn(`${ctx.method} ${JSON.stringify(path)} was answered by a middleware registered before ${name}, so its Host was never checked.`, name);
+      try {
+        // null is no answer: Koa sets it itself for a 204 or 304, as a CORS preflight before the check gets.
+        if (!warned && value !== null && value !== undefined && unchecked(ctx)) {
+          warn(`${ctx.method} ${shownPath(ctx)} was answered by a middleware registered before ${name}, so its Host was never checked.`, name);
+        }
+      } catch {
+        // A diagnostic: it never turns an answer into an error.
       }
       if (warned) delete (response as { body?: unknown }).body;
       set.call(this, value);
     },
   });
+}
+
+/**
+ * The request's path as sent, quoted, cut, and with control characters escaped. Read from the raw target, never from
+ * `ctx.path`, which throws for a target Koa cannot parse: this runs for requests the host check never saw.
+ */
+function shownPath(ctx: Ctx): string {
+  const target = ctx.req.url ?? '';
+  const path = target.split('?')[0] ?? '';
+  const cut = path.length > MAX_PATH ? `${path.slice(0, MAX_PATH)}…` : path;
+  return JSON.stringify(cut).replace(/[\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function findAccessor(object: object, key: string): PropertyDescriptor | undefined {
