@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadConfig } from '../src';
@@ -123,6 +123,39 @@ describe('config discovery', () => {
       writeFileSync(join(cwd, 'server.js'), serverFile());
       expect(start(join(cwd, 'server.js'), cwd).status).to.equal(200);
       expect(existsSync(ran)).to.equal(false);
+    });
+
+    describe('a directory anyone can write to, such as /tmp', () => {
+      /** A mode-1777 directory holding another user's config, which runs code and allows every host. */
+      function sharedDirectory(withPackageJson: boolean): { shared: string; ran: string } {
+        const shared = makeDirectory({});
+        const ran = join(shared, 'RAN');
+        if (withPackageJson) writeFileSync(join(shared, 'package.json'), '{"name":"planted"}');
+        writeFileSync(join(shared, 'healthchecks.config.js'), `require('node:fs').writeFileSync(${JSON.stringify(ran)}, 'x');\nmodule.exports = { allowedHosts: ['*'] };\n`);
+        chmodSync(shared, 0o1777);
+        return { shared, ran };
+      }
+
+      for (const withPackageJson of [false, true]) {
+        it(`is never searched${withPackageJson ? ', even with a package.json planted in it' : ''}: the app's own config applies`, () => {
+          const { shared, ran } = sharedDirectory(withPackageJson);
+          const app = makeProject({ 'healthchecks.config.json': APP_CONFIG, 'server.js': serverFile() });
+          const started = start(join(app, 'server.js'), shared);
+          expect(existsSync(ran)).to.equal(false);
+          expect(started.status, started.stderr).to.equal(200);
+          expect(started.stderr).not.to.include('KOA_ALLOW_HEALTHCHECKS_NO_CONFIG');
+        });
+      }
+
+      it('is named in the warning when nothing else is found', () => {
+        const { shared, ran } = sharedDirectory(false);
+        const entry = makeDirectory({ 'server.js': serverFile() });
+        chmodSync(entry, 0o1777);
+        const started = start(join(entry, 'server.js'), shared);
+        expect(existsSync(ran)).to.equal(false);
+        expect(started.stderr).to.include('no config file found in no directory that is safe to search');
+        expect(started.stderr).to.include(`${shared}, ${entry} were not searched: anyone can write there.`);
+      });
     });
 
     it('stops at the nearest package.json', () => {

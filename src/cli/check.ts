@@ -38,9 +38,9 @@ export function runCheck(args: string[], env: NodeJS.ProcessEnv): CommandResult 
   const warnings = [...(tokenWarning === undefined ? [] : [tokenWarning]), ...(suffixWarnings ?? [])];
   const notes = suffixWarnings === undefined ? [...advice, PUBLIC_SUFFIX_CHECK_SKIPPED] : advice;
   if (values.json) {
-    const report = { valid: true, filepath: resolved.filepath ?? null, searched: resolved.searched, config, warnings, advice: notes };
+    const report = { valid: true, filepath: resolved.filepath ?? null, searched: resolved.searched, passedOver: resolved.passedOver, config, warnings, advice: notes };
     return { stdout: JSON.stringify(report, null, 2), exitCode: EXIT.pass };
   }
   const lines = [...warnings.map((line) => `Warning: ${line}`), ...notes.map((line) => `Note: ${line}`)];
-  return { stdout: [formatConfig(resolved.filepath, resolved.searched, config), ...lines, 'The configuration is valid.'].join('\n'), exitCode: EXIT.pass };
+  return { stdout: [formatConfig(resolved.filepath, resolved.searched, config, resolved.passedOver), ...lines, 'The configuration is valid.'].join('\n'), exitCode: EXIT.pass };
 }

@@ -111,9 +111,10 @@ export function adviceFor(resolved: ResolvedConfig): string[] {
 }
 
 /** The human form of `check`'s report. */
-export function formatConfig(filepath: string | undefined, searched: readonly string[], config: RedactedConfig): string {
+export function formatConfig(filepath: string | undefined, searched: readonly string[], config: RedactedConfig, passedOver: readonly string[] = []): string {
   const lines = [`Config file: ${filepath ?? 'none found (defaults and environment only)'}`];
   if (searched.length > 0) lines.push(`Searched: ${searched.join(', ')}`);
+  if (passedOver.length > 0) lines.push(`Not searched, since anyone can write there: ${passedOver.join(', ')}`);
   if (filepath === undefined && searched.length > 0) {
     lines.push('  Put healthchecks.config.json next to your package.json, or name the file with --config.');
   }

@@ -33,10 +33,11 @@ export interface ConfigFile extends LoadedConfig {
   readonly dependencies: readonly string[];
 }
 
-/** What a search found, and the directories it looked in, in order. */
+/** What a search found, the directories it looked in, in order, and those anyone can write to, which it did not. */
 export interface ConfigSearch {
   readonly found: ConfigFile | null;
   readonly searched: readonly string[];
+  readonly passedOver: readonly string[];
 }
 
 /**
@@ -60,11 +61,13 @@ export function findConfig(
   entryDirs: readonly string[] = options.cwd === undefined ? entryDirectories() : [],
 ): ConfigSearch {
   const { cwd = process.cwd(), configFile } = options;
-  if (configFile === false) return { found: null, searched: [] };
-  if (configFile !== undefined) return { found: loadNamedFile(resolve(cwd, configFile)), searched: [] };
+  if (configFile === false) return { found: null, searched: [], passedOver: [] };
+  if (configFile !== undefined) return { found: loadNamedFile(resolve(cwd, configFile)), searched: [], passedOver: [] };
   const searched: string[] = [];
+  const passedOver: string[] = [];
   for (const start of [resolve(cwd), ...entryDirs]) {
-    const { directories, strategy } = projectSearch(start);
+    const { directories, strategy, passedOver: unsafe } = projectSearch(start);
+    if (unsafe !== undefined && !passedOver.includes(unsafe)) passedOver.push(unsafe);
     if (directories.every((directory) => searched.includes(directory))) continue;
     // cosmiconfig tries to read every place in every directory; it is handed only the places present in one of them,
     // which cannot change what it finds, and saves it some thirty failed reads per directory.
@@ -76,9 +79,9 @@ export function findConfig(
     const skipped = skippedFile(visited, present, result?.filepath);
     if (skipped !== undefined) throw new HealthChecksConfigError(fileSource(skipped.filepath), [skipped.problem]);
     for (const directory of visited) if (!searched.includes(directory)) searched.push(directory);
-    if (result !== null) return { found: asConfigFile(result, files), searched };
+    if (result !== null) return { found: asConfigFile(result, files), searched, passedOver };
   }
-  return { found: null, searched };
+  return { found: null, searched, passedOver };
 }
 
 function explorer(strategy: 'project' | 'none', files: LoadedFiles, places: readonly string[] = SEARCH_PLACES) {

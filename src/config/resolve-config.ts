@@ -61,6 +61,8 @@ export interface ResolvedConfig {
   readonly filepath: string | undefined;
   /** The directories searched for a config file, in order; empty when `configFile` named one or was `false`. */
   readonly searched: readonly string[];
+  /** Directories anyone can write to, where the search did not look. */
+  readonly passedOver: readonly string[];
   readonly allowedHosts: readonly string[];
   readonly usesDefaultHosts: boolean;
   readonly allowedHostsFrom: HostsOrigin;
@@ -101,7 +103,7 @@ export function resolveConfig(
 ): ResolvedConfig {
   const { cwd, configFile, onReject, resolver, config: optionConfig } = checkProgrammaticOptions(withoutUndefined(options));
   const fromOptions = checked(optionConfig, OPTIONS_SOURCE, PROGRAMMATIC_KEYS);
-  const { found: loaded, searched } = findConfig({ cwd, configFile }, entryDirs);
+  const { found: loaded, searched, passedOver } = findConfig({ cwd, configFile }, entryDirs);
   const file = loaded === null ? undefined : { source: fileSource(loaded.filepath), content: loaded.config };
   const fromFile = file === undefined ? undefined : checked(file.content, file.source);
 
@@ -124,6 +126,7 @@ export function resolveConfig(
   return {
     filepath: loaded?.filepath,
     searched,
+    passedOver,
     allowedHosts: merged.allowedHosts ?? DEFAULT_ALLOWED_HOSTS,
     usesDefaultHosts: hostPatterns === undefined,
     allowedHostsFrom,

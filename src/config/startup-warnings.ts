@@ -9,7 +9,7 @@ const given = new Set<string>();
  */
 export function warnAboutStartupConfig(resolved: ResolvedConfig, env: NodeJS.ProcessEnv): void {
   if (!resolved.usesDefaultHosts) return;
-  if (resolved.filepath === undefined && resolved.searched.length > 0) {
+  if (resolved.filepath === undefined && resolved.searched.length + resolved.passedOver.length > 0) {
     warnOnce('KOA_ALLOW_HEALTHCHECKS_NO_CONFIG', noConfigFound(resolved));
   } else if (env.NODE_ENV === 'production') {
     warnOnce(
@@ -25,9 +25,12 @@ function noConfigFound(resolved: ResolvedConfig): string {
     resolved.probe !== undefined && resolved.probe.tokens.length > 0 && resolved.probe.paths === undefined
       ? ` The probe bypass is on (${resolved.probe.valueEnv} is set) on every path, since no probe.paths are set.`
       : '';
+  const where = resolved.searched.length === 0 ? 'no directory that is safe to search' : resolved.searched.join(', ');
+  const passedOver =
+    resolved.passedOver.length === 0 ? '' : ` ${resolved.passedOver.join(', ')} ${resolved.passedOver.length === 1 ? 'was' : 'were'} not searched: anyone can write there.`;
   return (
-    `koa-allow-healthchecks: no config file found in ${resolved.searched.join(', ')}, and no allowedHosts option ` +
-    `was given, so only the defaults ${DEFAULT_ALLOWED_HOSTS.join(', ')} are allowed.${openProbe} Put ` +
+    `koa-allow-healthchecks: no config file found in ${where}, and no allowedHosts option was given, so only the ` +
+    `defaults ${DEFAULT_ALLOWED_HOSTS.join(', ')} are allowed.${passedOver}${openProbe} Put ` +
     'healthchecks.config.json next to your package.json, or pass the cwd or configFile option; pass ' +
     'configFile: false to configure in code alone and silence this warning.'
   );
