@@ -2,10 +2,41 @@ import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SEARCH_PLACES } from './search-places';
 
-/** The search places present in a directory, from one `readdir` of it and one of its `.config` directory. */
+/**
+ * The search places present in a directory, from one `readdir` of it and one of its `.config` directory. A directory
+ * that exists but cannot be listed is asked place by place: a place that cannot even be looked at counts as present,
+ * so that the check below reports it rather than letting the search pass over it.
+ */
 export function presentPlaces(directory: string): ReadonlySet<string> {
-  const names = new Set([...entries(directory), ...entries(join(directory, '.config')).map((name) => `.config/${name}`)]);
-  return new Set(SEARCH_PLACES.filter((place) => names.has(place)));
+  const top = listing(directory);
+  const config = listing(join(directory, '.config'));
+  return new Set(
+    SEARCH_PLACES.filter((place) => {
+      const inConfig = place.startsWith('.config/');
+      const names = inConfig ? config : top;
+      return names === undefined ? mayExist(join(directory, place)) : names.has(inConfig ? place.slice('.config/'.length) : place);
+    }),
+  );
+}
+
+/** The names in a directory; none when it does not exist; `undefined` when it exists but cannot be listed. */
+function listing(directory: string): ReadonlySet<string> | undefined {
+  try {
+    return new Set(readdirSync(directory));
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return code === 'ENOENT' || code === 'ENOTDIR' ? new Set() : undefined;
+  }
+}
+
+function mayExist(filepath: string): boolean {
+  try {
+    statSync(filepath);
+    return true;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return code !== 'ENOENT' && code !== 'ENOTDIR';
+  }
 }
 
 /**
@@ -23,18 +54,20 @@ export function skippedFile(
     for (const place of SEARCH_PLACES) {
       const filepath = join(directory, place);
       if (filepath === found) return undefined;
-      if (place === 'package.json' || present[index]?.has(place) !== true) continue;
+      if (present[index]?.has(place) !== true || (place === 'package.json' && readable(filepath))) continue;
       return { filepath, problem: `The file could not be read (${unreadableBecause(filepath)}). Make it readable by the app's user, or remove it.` };
     }
   }
   return undefined;
 }
 
-function entries(directory: string): string[] {
+/** A package.json is passed over when it has no `healthchecks` key; only one that cannot be read is an error. */
+function readable(filepath: string): boolean {
   try {
-    return readdirSync(directory);
+    accessSync(filepath, constants.R_OK);
+    return true;
   } catch {
-    return [];
+    return false;
   }
 }
 
