@@ -45,7 +45,8 @@ describe('advice in rejection warnings', () => {
     const proxied = { Host: '127.0.0.1:3032', 'X-Forwarded-Host': 'example.com', 'X-Forwarded-For': '203.0.113.9' };
     const { status, warning } = await warningFor(middleware, proxied);
     expect(status).to.equal(400);
-    expect(warning).to.include('X-Forwarded-Host "example.com", which is ignored').and.include('set app.proxy = true');
+    expect(warning).to.include('X-Forwarded-Host "example.com", which is ignored').and.include('set app.proxy = true (and leave trustProxy unset)');
+    expect(warning).not.to.include('or trustProxy: true');
     expect(warning).to.include('Do not add "127.0.0.1" to allowedHosts');
     expect(warning).not.to.match(/add "127\.0\.0\.1" to allowedHosts to allow it/);
     // The fix it names: the same request passes with app.proxy, and the forwarded host is what is checked.
@@ -59,6 +60,9 @@ describe('advice in rejection warnings', () => {
   });
 
   const internal: [host: string, kind: string][] = [
+    ['0.0.0.0:8000', 'unspecified'],
+    ['[::]:8000', 'unspecified'],
+    ['100.64.3.4:8000', 'shared-range'],
     ['10.0.3.7:8000', 'private-range'],
     ['192.168.1.20', 'private-range'],
     ['[fd00::5]:8000', 'private-range'],
@@ -68,7 +72,7 @@ describe('advice in rejection warnings', () => {
   for (const [host, kind] of internal) {
     it(`says what listing ${host}, a ${kind} address, would open, instead of advising it`, async () => {
       const { warning } = await warningFor(build({ allowedHosts: ['example.com'] }), { Host: host });
-      expect(warning).to.include(`a ${kind} address`).and.include('would let every request that carries it through, on every path');
+      expect(warning).to.include(`a ${kind}`).and.include('would let every request that carries it through, on every path');
       expect(warning).not.to.include('to allowedHosts to allow it');
     });
   }
@@ -95,7 +99,7 @@ describe('advice in rejection warnings', () => {
     it('says the probe header was missing, as for a kubelet probe without its httpHeaders', async () => {
       const { status, warning } = await warningFor(probing(), { Host: '10.244.1.7:8000', 'User-Agent': 'kube-probe/1.31' }, '/ready');
       expect(status).to.equal(400);
-      expect(warning).to.include('on a probe path: the probe header x-health was missing').and.include('httpHeaders');
+      expect(warning).to.include('(GET "/ready"): the probe header x-health was missing').and.include('httpHeaders');
       expect(warning).not.to.include('to allowedHosts');
       // The fix it names.
       expect((await warningFor(probing(), { Host: '10.244.1.7:8000', 'X-Health': TOKEN }, '/ready')).status).to.equal(200);
@@ -106,7 +110,16 @@ describe('advice in rejection warnings', () => {
       expect(warning).to.include('was sent, but its value is not a valid token').and.not.include('stale-token-9');
     });
 
-    it('off the probe paths, gives the address advice instead', async () => {
+    it('with the right token on a path probe.paths does not list, says so, and the path it names is the fix', async () => {
+      const { status, warning } = await warningFor(probing(), { Host: '10.244.1.7:8000', 'X-Health': TOKEN }, '/healthz');
+      expect(status).to.equal(400);
+      expect(warning).to.include('the x-health header was sent, but this method and path are not in probe.methods and probe.paths');
+      expect(warning).not.to.include('send the probe header');
+      const fixed = build({ allowedHosts: ['example.com'], probe: { paths: ['/ready', '/healthz'] } }, { HEALTH_CHECK_HEADER_VALUE: TOKEN });
+      expect((await warningFor(fixed, { Host: '10.244.1.7:8000', 'X-Health': TOKEN }, '/healthz')).status).to.equal(200);
+    });
+
+    it('off the probe paths, with no header, gives the address advice instead', async () => {
       const { warning } = await warningFor(probing(), { Host: '10.244.1.7:8000' }, '/admin');
       expect(warning).to.include('a private-range address').and.not.include('was missing');
     });

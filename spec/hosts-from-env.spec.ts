@@ -65,6 +65,16 @@ describe('allowedHosts from the environment', () => {
     expect(errorFor(FILE, {}, { ALLOWED_HOSTS: 'a.example,,b.example' }).problems).to.deep.equal(['ALLOWED_HOSTS entry 2 is empty. Remove the extra comma.']);
   });
 
+  it('refuses the probe token variable as the host variable, and never shows the token', () => {
+    const token = 'q8Zk+3/9vR2mXw==';
+    for (const file of [{ allowedHostsEnv: 'HEALTH_CHECK_HEADER_VALUE' }, { allowedHostsEnv: 'PROBE_TOKEN', probe: { valueEnv: 'PROBE_TOKEN' } }]) {
+      const variable = file.allowedHostsEnv;
+      const error = errorFor({ '.healthchecksrc.json': file }, {}, { [variable]: token });
+      expect(error.problems[0]).to.include(`allowedHostsEnv names ${variable}, the variable that holds the probe token`);
+      expect(error.message + String(error.stack)).not.to.include(token);
+    }
+  });
+
   it('refuses a variable name that is not one', () => {
     const error = errorFor({}, { allowedHostsEnv: 'NOT-A-NAME' }, {});
     expect(error.problems.join('\n')).to.include('allowedHostsEnv');

@@ -120,7 +120,7 @@ describe("the first-rejection warning names the prober's fix", () => {
   it('for an HTTP/1.0 request with no Host: HTTP/1.0 probers, probe.localAddress and the recipes', async () => {
     const [message] = await warned(plain, () => 'GET /healthz HTTP/1.0\r\n\r\n');
     expect(message).to.include('HTTP/1.0 request with no Host').and.include("HAProxy's default").and.include('probe.localAddress');
-    expect(message).to.include('docs/recipes/README.md').and.not.include('every HTTP/1.1 client');
+    expect(message).to.include('koa-allow-healthchecks/tree/main/docs/recipes lists what each prober sends').and.not.include('every HTTP/1.1 client');
   });
 
   it('for the address the request arrived on, with local-address probes off: turn them on, and what allowedHosts would open', async () => {

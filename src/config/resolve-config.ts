@@ -108,6 +108,14 @@ export function resolveConfig(
   const fromFile = file === undefined ? undefined : checked(file.content, file.source);
 
   const allowedHostsEnv = fromOptions.config.allowedHostsEnv ?? fromFile?.config.allowedHostsEnv ?? DEFAULT_ALLOWED_HOSTS_ENV;
+  const tokenVariable = fromOptions.config.probe?.valueEnv ?? fromFile?.config.probe?.valueEnv ?? DEFAULTS.probe.valueEnv;
+  if (allowedHostsEnv === tokenVariable) {
+    const source = fromOptions.config.allowedHostsEnv !== undefined ? OPTIONS_SOURCE : (file?.source ?? OPTIONS_SOURCE);
+    throw new HealthChecksConfigError(source, [
+      `allowedHostsEnv names ${tokenVariable}, the variable that holds the probe token: the token would be read as a ` +
+        'host list, and shown in errors. Name another variable, such as "ALLOWED_HOSTS".',
+    ]);
+  }
   const fromEnv = hostsFromEnv(allowedHostsEnv, env);
   const envHosts = fromEnv === undefined ? {} : { allowedHosts: [...fromEnv.allowedHosts] };
   const merged = mergeConfig(DEFAULTS, fromFile?.config ?? {}, envHosts, fromOptions.config);

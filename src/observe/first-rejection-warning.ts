@@ -48,7 +48,8 @@ export function explainFirstRejection(
 /** Longer paths are cut when echoed, so that one request cannot write a line of any length. */
 const MAX_PATH = 200;
 
-const PROBER_RECIPES = 'docs/recipes/README.md lists what each prober sends and the setting that fits';
+const PROBER_RECIPES =
+  'https://github.com/koa-allow-healthchecks/koa-allow-healthchecks/tree/main/docs/recipes lists what each prober sends and the setting that fits';
 
 /**
  * The explanation for a rejection that looks like a health prober's, with the prober's fix: a request with no Host,
@@ -68,7 +69,7 @@ function proberExplanation(reason: RejectReason, host: string | null, rawHost: s
   if (reason !== 'host-not-allowed' || host === null) return undefined;
   if (context.forwardedHost !== undefined) return undefined;
   const header = probeHeaderProblem(context);
-  if (header !== undefined) return `rejected Host ${JSON.stringify(rawHost)}${where} on a probe path: ${header}`;
+  if (header !== undefined) return `rejected Host ${JSON.stringify(rawHost)}${where}: ${header}`;
   const parsed = parseHostHeader(rawHost);
   const local = context.localAddress === undefined ? undefined : normalizeAddress(context.localAddress);
   if (parsed?.address !== undefined && local !== undefined && normalizeAddress(parsed.address) === local) {
@@ -99,7 +100,15 @@ function proberExplanation(reason: RejectReason, host: string | null, rawHost: s
  */
 function probeHeaderProblem({ probe, path, method, probeHeaderSent }: RejectionContext): string | undefined {
   if (probe === undefined || !probe.hasTokens || path === undefined) return undefined;
-  if (!probe.methods.has(method) || (probe.paths !== undefined && !probe.paths.has(path))) return undefined;
+  const onProbePath = probe.methods.has(method) && (probe.paths === undefined || probe.paths.has(path));
+  if (probeHeaderSent && !onProbePath) {
+    return (
+      `the ${probe.header} header was sent, but this method and path are not in probe.methods and probe.paths, so the ` +
+      'request is not a probe. Add the path the prober uses, exactly as it sends it, to probe.paths (and its method to ' +
+      'probe.methods).'
+    );
+  }
+  if (!onProbePath) return undefined;
   if (probeHeaderSent) return `the ${probe.header} header was sent, but its value is not a valid token. Check the token the prober sends.`;
   return (
     `the probe header ${probe.header} was missing. Have the prober send it with the token (the kubelet: httpHeaders in ` +

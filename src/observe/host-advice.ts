@@ -32,8 +32,8 @@ export function hostNotAllowedAdvice(host: string, rawHost: string | undefined, 
     const forwarded = parseHostHeader(context.forwardedHost) === undefined ? '(not shown: not a valid host)' : JSON.stringify(context.forwardedHost);
     return (
       `rejected Host ${shown}, sent with X-Forwarded-Host ${forwarded}, which is ignored: the app does not trust a proxy. ` +
-      'If a proxy you run sets X-Forwarded-Host, set app.proxy = true (or trustProxy: true), and the forwarded host is ' +
-      `checked instead.${dontAdd}`
+      'If a proxy you run sets X-Forwarded-Host, set app.proxy = true (and leave trustProxy unset), and the forwarded ' +
+      `host is checked instead.${dontAdd}`
     );
   }
   const pin = parsed === undefined ? undefined : namingRule(context.hosts, parsed, true);
@@ -71,6 +71,8 @@ function internalRanges(): readonly [kind: string, list: BlockList][] {
     ['loopback', blockList([['127.0.0.0', 8, 'ipv4'], ['::1', 128, 'ipv6']])],
     ['private-range', blockList([['10.0.0.0', 8, 'ipv4'], ['172.16.0.0', 12, 'ipv4'], ['192.168.0.0', 16, 'ipv4'], ['fc00::', 7, 'ipv6']])],
     ['link-local', blockList([['169.254.0.0', 16, 'ipv4'], ['fe80::', 10, 'ipv6']])],
+    ['shared-range (RFC 6598, carrier-grade NAT and some cluster networks)', blockList([['100.64.0.0', 10, 'ipv4']])],
+    ['unspecified', blockList([['0.0.0.0', 8, 'ipv4'], ['::', 128, 'ipv6']])],
   ];
   return internal;
 }
@@ -81,7 +83,7 @@ function blockList(ranges: readonly [string, number, 'ipv4' | 'ipv6'][]): BlockL
   return list;
 }
 
-/** `loopback`, `private-range` or `link-local`, or `undefined` for any other address. */
+/** `loopback`, `private-range`, `link-local`, `shared-range…` or `unspecified`, or `undefined` for any other address. */
 export function internalKind(address: string): string | undefined {
   const normal = normalizeAddress(address);
   const family = normal.includes(':') ? 'ipv6' : 'ipv4';
