@@ -154,6 +154,21 @@ describe('loadConfig', () => {
     expect(findConfig({ cwd }).found?.dependencies).to.deep.equal([join(cwd, 'base.json')]);
   });
 
+  it('refuses a $import that cannot be followed with a config error that says what to fix', () => {
+    const cases: [files: Record<string, string>, says: string][] = [
+      [{ '.healthchecksrc.json': '{"$import": "./missing.json"}' }, 'A file its $import names could not be read'],
+      [{ '.healthchecksrc.json': '{"$import": "./b.json"}', 'b.json': '{"$import": "./.healthchecksrc.json"}' }, 'Circular import detected'],
+      [{ '.healthchecksrc.json': '{"$import": "./.healthchecksrc.json"}' }, 'Self-import detected'],
+      [{ '.healthchecksrc.json': '{"$import": 5}' }, 'Key $import must contain a string or a list of strings'],
+      [{ '.healthchecksrc.json': '{"$import": "./empty.json"}', 'empty.json': '' }, 'an imported file may be empty'],
+    ];
+    for (const [files, says] of cases) {
+      const error = thrownBy(() => loadConfig({ cwd: makeProject(files) }));
+      expect(error, says).to.be.instanceOf(HealthChecksConfigError);
+      expect(error.message).to.include(says);
+    }
+  });
+
   describe('a file that cannot be parsed', () => {
     const secret = 'SECRET-TOKEN-1234';
     const broken: [file: string, content: string, says: string][] = [

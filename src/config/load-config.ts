@@ -74,7 +74,7 @@ export function findConfig(
     const present = directories.map(presentPlaces);
     const places = SEARCH_PLACES.filter((place) => present.some((names) => names.has(place)));
     const files: LoadedFiles = new Map();
-    const result = places.length === 0 ? null : explore(() => explorer(strategy, files, places).search(start));
+    const result = places.length === 0 ? null : explore(() => explorer(strategy, files, places).search(start), { from: start });
     const visited = result === null ? directories : directories.slice(0, directories.indexOf(searchDirectoryOf(result.filepath, directories)) + 1);
     const skipped = skippedFile(visited, present, result?.filepath);
     if (skipped !== undefined) throw new HealthChecksConfigError(fileSource(skipped.filepath), [skipped.problem]);
@@ -92,7 +92,7 @@ function loadNamedFile(filepath: string): ConfigFile {
   const files: LoadedFiles = new Map();
   let result: CosmiconfigResult;
   try {
-    result = explore(() => explorer('none', files).load(filepath));
+    result = explore(() => explorer('none', files).load(filepath), { named: filepath });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code !== 'ENOENT' || error instanceof HealthChecksConfigError) throw error;
@@ -124,25 +124,39 @@ function searchDirectoryOf(filepath: string, directories: readonly string[]): st
   return directories.find((directory) => SEARCH_PLACES.some((place) => resolve(directory, place) === filepath)) ?? directories[0]!;
 }
 
-/** Runs the explorer, turning a loader's problem into the package's config error, naming the file. */
-function explore<T>(run: () => T): T {
+/**
+ * Runs the explorer, turning whatever it throws into the package's config error, naming the file: a loader's problem;
+ * a file it could not read, which in a search is one a `$import` names; and cosmiconfig's own refusals of a `$import`
+ * (a cycle, a self-import, a value that is not a path), whose words name only files. `subject` is the file loaded, or
+ * where the search started; a missing named file is left for the caller to word.
+ */
+function explore<T>(run: () => T, subject: { named: string } | { from: string }): T {
   try {
     return run();
   } catch (error) {
-    const filepath = (error as { filepath?: unknown }).filepath;
-    if (typeof filepath !== 'string') throw readProblem(error);
-    if (error instanceof ConfigFileProblem) throw new HealthChecksConfigError(fileSource(filepath), [error.message]);
-    throw new HealthChecksConfigError(fileSource(filepath), [
-      `cosmiconfig could not load the file (${errorName(error)}). Fix the file, or remove it.`,
-    ]);
+    if (error instanceof HealthChecksConfigError) throw error;
+    const { filepath, code, path } = error as { filepath?: unknown; code?: unknown; path?: unknown };
+    if (error instanceof ConfigFileProblem && typeof filepath === 'string') throw new HealthChecksConfigError(fileSource(filepath), [error.message]);
+    if (typeof code === 'string' && typeof path === 'string') {
+      const named = 'named' in subject && path === subject.named;
+      if (named && code === 'ENOENT') throw error;
+      throw new HealthChecksConfigError(fileSource(path), [
+        `The file could not be read (${code}).${named ? '' : ' A $import names it: fix that $import, or create the file.'}`,
+      ]);
+    }
+    const source =
+      typeof filepath === 'string' ? fileSource(filepath) : 'named' in subject ? fileSource(subject.named) : { description: `the config file search from ${subject.from}` };
+    throw new HealthChecksConfigError(source, [`cosmiconfig could not load the config: ${cosmiconfigWords(error)} Fix the $import entries.`]);
   }
 }
 
-/** A file the explorer could not read: named by its path, with the system's code, never its content. */
-function readProblem(error: unknown): unknown {
-  const { code, path } = error as { code?: unknown; path?: unknown };
-  if (typeof path !== 'string' || typeof code !== 'string' || code === 'ENOENT') return error;
-  return new HealthChecksConfigError(fileSource(path), [`The file could not be read (${code}).`]);
+/** cosmiconfig's message for a refused `$import`, on one line; any other error by its name alone. */
+function cosmiconfigWords(error: unknown): string {
+  const message = error instanceof Error && error.name === 'Error' ? error.message : '';
+  if (/^(Circular import detected|Self-import detected|.*Key \$import must contain)/.test(message)) {
+    return `${message.split('\n').map((line) => line.trim()).filter(Boolean).join(' ')}.`;
+  }
+  return `${errorName(error)}; an imported file may be empty.`;
 }
 
 function errorName(error: unknown): string {

@@ -55,7 +55,7 @@ export function skippedFile(
       const filepath = join(directory, place);
       if (filepath === found) return undefined;
       if (present[index]?.has(place) !== true || (place === 'package.json' && readable(filepath))) continue;
-      return { filepath, problem: `The file could not be read (${unreadableBecause(filepath)}). Make it readable by the app's user, or remove it.` };
+      return { filepath, problem: passedOverBecause(filepath) };
     }
   }
   return undefined;
@@ -71,13 +71,21 @@ function readable(filepath: string): boolean {
   }
 }
 
-function unreadableBecause(filepath: string): string {
+/**
+ * Why cosmiconfig passed over a file that is there: it could not read it, or, when the file itself reads, it could
+ * not read a file the config's `$import` names (cosmiconfig then skips the config as if it were missing).
+ */
+function passedOverBecause(filepath: string): string {
+  let code: string;
   try {
-    if (statSync(filepath).isDirectory()) return 'EISDIR: it is a directory';
-    accessSync(filepath, constants.R_OK);
-    return 'unknown error';
+    if (statSync(filepath).isDirectory()) code = 'EISDIR: it is a directory';
+    else {
+      accessSync(filepath, constants.R_OK);
+      return 'A file its $import names could not be read, so the config could not be loaded. Fix that $import, or create the file.';
+    }
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? code : 'unknown error';
+    const errorCode = (error as { code?: unknown }).code;
+    code = typeof errorCode === 'string' ? errorCode : 'unknown error';
   }
+  return `The file could not be read (${code}). Make it readable by the app's user, or remove it.`;
 }
