@@ -20,10 +20,10 @@ describe('the CLI in CI, and where its answers come from', () => {
       const cwd = makeProject({ '.healthchecksrc.json': PROBED });
       const strict = await run(['check', '--cwd', cwd]);
       expect(strict.exitCode).to.equal(3);
-      expect(strict.stderr).to.include('no token is set');
+      expect(strict.stderr).to.include('no token is set').and.include('add --allow-missing-token to check the rest');
       const lenient = await run(['check', '--cwd', cwd, '--allow-missing-token']);
       expect(lenient.exitCode).to.equal(0);
-      expect(lenient.stdout).to.include('Warning: HEALTH_CHECK_HEADER_VALUE is not set').and.include('tokens: none: HEALTH_CHECK_HEADER_VALUE is not set');
+      expect(lenient.stdout).to.include('Warning: HEALTH_CHECK_HEADER_VALUE is not set (or empty)').and.include('tokens: none: HEALTH_CHECK_HEADER_VALUE is not set');
       expect(lenient.stdout).to.include('The configuration is valid.');
       const json = JSON.parse((await run(['check', '--cwd', cwd, '--allow-missing-token', '--json'])).stdout) as { warnings: string[]; config: { probe: { tokenMissing: boolean } } };
       expect(json.warnings[0]).to.include('HEALTH_CHECK_HEADER_VALUE is not set');

@@ -12,11 +12,13 @@ export const CONFIG_OPTIONS = {
   help: { type: 'boolean', default: false },
 } as const;
 
+const MISSING_TOKEN_HINT = 'In a CI job with no production token, add --allow-missing-token to check the rest and report the token as a warning.';
+
 /** What `--allow-missing-token` prints: a missing token is a warning for a CI job, never silence. */
 export function missingTokenWarning(resolved: ResolvedConfig): string | undefined {
   if (resolved.probe?.tokenMissing !== true) return undefined;
   return (
-    `${resolved.probe.valueEnv} is not set, so the probe section has no token: healthChecks() would refuse to start ` +
+    `${resolved.probe.valueEnv} is not set (or empty), so the probe section has no token: healthChecks() would refuse to start ` +
     'without it, and this command exits 3 without --allow-missing-token. The rest of the configuration was checked; ' +
     'header probes cannot pass until the variable is set.'
   );
@@ -37,7 +39,10 @@ export function loadForCli(
     return { resolved, settings: compileSettings(resolved) };
   } catch (error) {
     if (!(error instanceof HealthChecksConfigError)) throw error;
-    if (!values.json) return { failure: { stdout: '', stderr: error.message, exitCode: EXIT.invalidConfig } };
+    const hint = values['allow-missing-token'] !== true && error.problems.some((problem) => problem.startsWith('probe is configured but no token is set'))
+      ? `\n${MISSING_TOKEN_HINT}`
+      : '';
+    if (!values.json) return { failure: { stdout: '', stderr: error.message + hint, exitCode: EXIT.invalidConfig } };
     const report = { valid: false, filepath: error.filepath ?? null, problems: error.problems, message: error.message };
     return { failure: { stdout: JSON.stringify(report, null, 2), exitCode: EXIT.invalidConfig } };
   }
