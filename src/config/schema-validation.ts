@@ -55,7 +55,8 @@ function describeError(error: ErrorObject, extraRootKeys: readonly string[]): st
       const parent = error.parentSchema as JsonSchema;
       const known = [...Object.keys(parent.properties ?? {}), ...(path === '' ? extraRootKeys : [])];
       const suggestion = suggestName(name, known);
-      const where = path === '' ? name : isSecretPath(path) ? `${path} has a key that` : `${path}.${name}`;
+      // Under probe a key could be a pasted token, so it is named only when it is a near miss of an option's name.
+      const where = path === '' ? name : isSecretPath(path) && suggestion === undefined ? `${path} has a key that` : `${path}.${name}`;
       return suggestion === undefined
         ? `${where} is not a known option. Known options here: ${known.join(', ')}.`
         : `${where} is not a known option. Did you mean ${suggestion}?`;
