@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../src/cli/main';
 import { makeProject, removeProjects } from './helpers';
@@ -78,6 +79,18 @@ describe('the CLI in CI, and where its answers come from', () => {
       const result = await run(['check', '--cwd', makeProject({})], { ALLOWED_HOSTS: 'example.com, http://shop.example' });
       expect(result.exitCode).to.equal(3);
       expect(result.stderr).to.include('the environment variable ALLOWED_HOSTS').and.include('ALLOWED_HOSTS entry 2 "http://shop.example"');
+    });
+  });
+
+  describe('a config file under a name the search does not read', () => {
+    it('check names it and the name to give it, and the name it gives is found', async () => {
+      const cwd = makeProject({ 'healthchecks.json': { allowedHosts: ['example.com'] }, '.config/.healthchecksrc.json': { allowedHosts: ['example.com'] } });
+      const { stdout } = await run(['check', '--cwd', cwd]);
+      expect(stdout).to.include(`${join(cwd, 'healthchecks.json')} is not a name the search reads: rename it healthchecks.config.json.`);
+      expect(stdout).to.include(`${join(cwd, '.config', '.healthchecksrc.json')} is not a name the search reads: rename it .config/healthchecksrc.json.`);
+      renameSync(join(cwd, 'healthchecks.json'), join(cwd, 'healthchecks.config.json'));
+      const fixed = await run(['check', '--cwd', cwd]);
+      expect(fixed.stdout).to.include(`Config file: ${join(cwd, 'healthchecks.config.json')}`).and.not.include('is not a name the search reads');
     });
   });
 

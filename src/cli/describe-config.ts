@@ -1,3 +1,4 @@
+import { nearMissNames } from '../config/near-miss-names';
 import type { ResolvedConfig } from '../config/resolve-config';
 
 /** A resolved configuration as the CLI shows it: every token replaced by a count and where they came from. */
@@ -115,6 +116,9 @@ export function formatConfig(filepath: string | undefined, searched: readonly st
   const lines = [`Config file: ${filepath ?? 'none found (defaults and environment only)'}`];
   if (searched.length > 0) lines.push(`Searched: ${searched.join(', ')}`);
   if (passedOver.length > 0) lines.push(`Not searched, since anyone can write there: ${passedOver.join(', ')}`);
+  if (filepath === undefined) {
+    for (const { filepath: near, rename } of nearMissNames(searched)) lines.push(`  ${near} is not a name the search reads: rename it ${rename}.`);
+  }
   if (filepath === undefined && searched.length > 0) {
     lines.push('  Put healthchecks.config.json next to your package.json, or name the file with --config.');
   }

@@ -1,3 +1,4 @@
+import { nearMissNames } from './near-miss-names';
 import { DEFAULT_ALLOWED_HOSTS, type ResolvedConfig } from './resolve-config';
 
 /** Each warning is given once per process: one app often builds several middlewares from the same config. */
@@ -28,9 +29,10 @@ function noConfigFound(resolved: ResolvedConfig): string {
   const where = resolved.searched.length === 0 ? 'no directory that is safe to search' : resolved.searched.join(', ');
   const passedOver =
     resolved.passedOver.length === 0 ? '' : ` ${resolved.passedOver.join(', ')} ${resolved.passedOver.length === 1 ? 'was' : 'were'} not searched: anyone can write there.`;
+  const nearMisses = nearMissNames(resolved.searched).map(({ filepath, rename }) => ` ${filepath} is not a name the search reads: rename it ${rename}.`);
   return (
     `koa-allow-healthchecks: no config file found in ${where}, and no allowedHosts option was given, so only the ` +
-    `defaults ${DEFAULT_ALLOWED_HOSTS.join(', ')} are allowed.${passedOver}${openProbe} Put ` +
+    `defaults ${DEFAULT_ALLOWED_HOSTS.join(', ')} are allowed.${passedOver}${nearMisses.join('')}${openProbe} Put ` +
     'healthchecks.config.json next to your package.json, or pass the cwd or configFile option; pass ' +
     'configFile: false to configure in code alone and silence this warning.'
   );
