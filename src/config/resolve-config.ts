@@ -107,27 +107,9 @@ export function resolveConfig(
   const file = loaded === null ? undefined : { source: fileSource(loaded.filepath), content: loaded.config };
   const fromFile = file === undefined ? undefined : checked(file.content, file.source);
 
-  const allowedHostsEnv = fromOptions.config.allowedHostsEnv ?? fromFile?.config.allowedHostsEnv ?? DEFAULT_ALLOWED_HOSTS_ENV;
-  const tokenVariable = fromOptions.config.probe?.valueEnv ?? fromFile?.config.probe?.valueEnv ?? DEFAULTS.probe.valueEnv;
-  if (allowedHostsEnv === tokenVariable) {
-    const source = fromOptions.config.allowedHostsEnv !== undefined ? OPTIONS_SOURCE : (file?.source ?? OPTIONS_SOURCE);
-    throw new HealthChecksConfigError(source, [
-      `allowedHostsEnv names ${tokenVariable}, the variable that holds the probe token: the token would be read as a ` +
-        'host list, and shown in errors. Name another variable, such as "ALLOWED_HOSTS".',
-    ]);
-  }
-  const fromEnv = hostsFromEnv(allowedHostsEnv, env);
-  const envHosts = fromEnv === undefined ? {} : { allowedHosts: [...fromEnv.allowedHosts] };
-  const merged = mergeConfig(DEFAULTS, fromFile?.config ?? {}, envHosts, fromOptions.config);
-  const hostPatterns = fromOptions.hostPatterns ?? fromEnv?.hostPatterns ?? fromFile?.hostPatterns;
-  const allowedHostsFrom: HostsOrigin =
-    fromOptions.hostPatterns !== undefined
-      ? { kind: 'options' }
-      : fromEnv !== undefined
-        ? { kind: 'environment', variable: fromEnv.variable }
-        : fromFile?.hostPatterns !== undefined && loaded !== null
-          ? { kind: 'file', filepath: loaded.filepath }
-          : { kind: 'defaults' };
+  const hosts = resolveHosts(fromOptions, fromFile, loaded?.filepath, file?.source, env);
+  const merged = mergeConfig(DEFAULTS, fromFile?.config ?? {}, hosts.layer, fromOptions.config);
+  const { hostPatterns, allowedHostsFrom, allowedHostsEnv } = hosts;
   const probeConfiguredIn =
     fromOptions.config.probe !== undefined ? OPTIONS_SOURCE : fromFile?.config.probe !== undefined ? file?.source : undefined;
 
@@ -150,6 +132,43 @@ export function resolveConfig(
     esModule: loaded?.esModule === true,
     onReject,
     resolver,
+  };
+}
+
+/**
+ * `allowedHosts` by precedence: the options, else the environment variable `allowedHostsEnv` names (it replaces the
+ * file's list), else the file, else the defaults; with where it came from. The variable may not be the token's.
+ */
+function resolveHosts(
+  fromOptions: CheckedConfig,
+  fromFile: CheckedConfig | undefined,
+  filepath: string | undefined,
+  fileSourceOf: ConfigSource | undefined,
+  env: NodeJS.ProcessEnv,
+) {
+  const allowedHostsEnv = fromOptions.config.allowedHostsEnv ?? fromFile?.config.allowedHostsEnv ?? DEFAULT_ALLOWED_HOSTS_ENV;
+  const tokenVariable = fromOptions.config.probe?.valueEnv ?? fromFile?.config.probe?.valueEnv ?? DEFAULTS.probe.valueEnv;
+  if (allowedHostsEnv === tokenVariable) {
+    const source = fromOptions.config.allowedHostsEnv !== undefined ? OPTIONS_SOURCE : (fileSourceOf ?? OPTIONS_SOURCE);
+    throw new HealthChecksConfigError(source, [
+      `allowedHostsEnv names ${tokenVariable}, the variable that holds the probe token: the token would be read as a ` +
+        'host list, and shown in errors. Name another variable, such as "ALLOWED_HOSTS".',
+    ]);
+  }
+  const fromEnv = hostsFromEnv(allowedHostsEnv, env);
+  const allowedHostsFrom: HostsOrigin =
+    fromOptions.hostPatterns !== undefined
+      ? { kind: 'options' }
+      : fromEnv !== undefined
+        ? { kind: 'environment', variable: fromEnv.variable }
+        : fromFile?.hostPatterns !== undefined && filepath !== undefined
+          ? { kind: 'file', filepath }
+          : { kind: 'defaults' };
+  return {
+    allowedHostsEnv,
+    allowedHostsFrom,
+    layer: fromEnv === undefined ? {} : { allowedHosts: [...fromEnv.allowedHosts] },
+    hostPatterns: fromOptions.hostPatterns ?? fromEnv?.hostPatterns ?? fromFile?.hostPatterns,
   };
 }
 
@@ -194,10 +213,9 @@ function resolveProbe(
         'health endpoints it may reach, such as "paths": ["/health-check/", "/ready"].',
     ]);
   }
-  const tokenMissing = resolved.tokens.length === 0 && !localAddress && configuredIn !== undefined;
   if (resolved.tokens.length === 0 && !localAddress) {
     if (configuredIn === undefined) return undefined;
-    if (mode.allowMissingToken === true) return { ...probeOf(probe, variable, localAddress), tokens: [], tokenSource: 'none', tokenMissing };
+    if (mode.allowMissingToken === true) return { ...probeOf(probe, variable, localAddress), tokens: [], tokenSource: 'none', tokenMissing: true };
     throw new HealthChecksConfigError(configuredIn, [
       `probe is configured but no token is set. Set the environment variable ${variable} to the token your ` +
         `prober sends in the ${probe.header} header, or remove the probe section to run the host allowlist alone.`,
