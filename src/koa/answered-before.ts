@@ -17,8 +17,8 @@ type KoaApp = Ctx['app'];
  * answers never reach the host check. A Koa middleware never sees those requests, so the watcher looks where every
  * answer goes. From the first request that reaches it, it wraps the `body` setter of that app's own response
  * prototype (the app's, never Koa's): a body (other than `null`) set on a request the check has not seen, and that no
- * probe bypass marked, was answered before it. It also looks once at the middleware registered before it, for a router's `routes()`.
- * Either way it warns once, with the fix, and then stops watching. Middleware that goes first and answers only after
+ * probe bypass marked, was answered before it. It also looks once at the middleware registered before it, for a
+ * router's `routes()`. Either way it warns once, with the fix, and then stops watching. Middleware that goes first and answers only after
  * `next()` (error handlers, loggers, helmet, compression) sets bodies on requests the check has seen, so it is silent.
  *
  * Returns the function the middleware calls at the start of each request it checks.
