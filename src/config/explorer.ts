@@ -28,15 +28,23 @@ interface ExplorerOptions {
  * Started from `/` or `/tmp`, an app would run a file that anyone can write there. The explorer class is bundled into
  * this package at build time (scripts/bundle.mjs), so the version built and tested is the one that runs.
  */
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- cosmiconfig's explorer class has no typed export
-const { ExplorerSync } = require('cosmiconfig/dist/ExplorerSync.js') as { ExplorerSync: new (options: ExplorerOptions) => Explorer };
+type ExplorerClass = new (options: ExplorerOptions) => Explorer;
+let explorerClass: ExplorerClass | undefined;
+
+/** Required on first use, so that an app configured in code alone (`configFile: false`) never loads it. */
+function ExplorerSync(): ExplorerClass {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- cosmiconfig's explorer class has no typed export
+  explorerClass ??= (require('cosmiconfig/dist/ExplorerSync.js') as { ExplorerSync: ExplorerClass }).ExplorerSync;
+  return explorerClass;
+}
 
 /**
  * An explorer with this package's loaders, and its search places or those of them given. No cache: a reload must read the file again. Empty files are not
  * skipped: a file cut short by a deploy is an error, not a reason to look further.
  */
 export function configExplorer(strategy: 'project' | 'none', loaders: LoadersSync, places: readonly string[] = SEARCH_PLACES): Explorer {
-  return new ExplorerSync({
+  const Explorer = ExplorerSync();
+  return new Explorer({
     moduleName: MODULE_NAME,
     packageProp: MODULE_NAME,
     searchPlaces: [...places],

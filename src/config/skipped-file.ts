@@ -1,4 +1,4 @@
-import { accessSync, constants, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SEARCH_PLACES } from './search-places';
 
@@ -21,6 +21,7 @@ export function presentPlaces(directory: string): ReadonlySet<string> {
 
 /** The names in a directory; none when it does not exist; `undefined` when it exists but cannot be listed. */
 function listing(directory: string): ReadonlySet<string> | undefined {
+  if (!existsSync(directory)) return new Set(); // most projects have no .config directory: no error to build
   try {
     return new Set(readdirSync(directory));
   } catch (error) {
