@@ -13,8 +13,9 @@ const OWN = { allowedHosts: ['example.com'] };
 const PERMISSIVE = { allowedHosts: ['*'] };
 
 function loadAsNobody(cwd: string): string {
-  const script = `try { const found = require(${JSON.stringify(DIST)}).loadConfig({ cwd: process.cwd() }); console.log('loaded ' + (found && found.filepath)); } catch (error) { console.log(error.filepath + ': ' + error.problems[0]); }`;
-  const result = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script], { cwd, encoding: 'utf8' });
+  // Started from /, with the project passed as cwd: Node 24 itself reads the working directory's package.json for -e.
+  const script = `try { const found = require(${JSON.stringify(DIST)}).loadConfig({ cwd: ${JSON.stringify(cwd)} }); console.log('loaded ' + (found && found.filepath)); } catch (error) { console.log(error.filepath + ': ' + error.problems[0]); }`;
+  const result = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script], { cwd: '/', encoding: 'utf8' });
   return result.stdout.trim() || result.stderr;
 }
 
