@@ -8,7 +8,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['core', 'errors.ts', 'config-types.generated.ts'],
   ['config', 'options.ts'],
   ['http', 'observe'],
-  ['live'],
+  ['live', 'lifecycle'],
   ['guard'],
   ['koa', 'upgrade', 'cli'],
   ['index.ts'],

@@ -1,0 +1,117 @@
+import type { NormalizedCheck } from './check-options';
+
+/** What the runner knows of one check: its last run, and whether it passes once its thresholds are applied. */
+export interface CheckState {
+  readonly name: string;
+  readonly critical: boolean;
+  /** `undefined` until the first run has finished. */
+  readonly passing: boolean | undefined;
+  /** The last run's outcome, and how long it took, in milliseconds. */
+  readonly lastOk: boolean | undefined;
+  readonly durationMs: number | undefined;
+  readonly runs: number;
+}
+
+/** A state change, for the diagnostics channel and `stats()`. */
+export interface CheckChange {
+  readonly name: string;
+  readonly passing: boolean;
+  readonly critical: boolean;
+}
+
+/** Runs each check in the background on its interval, never per probe, and keeps their states. */
+export interface CheckRunner {
+  /** A copy of every check's state, in the order the checks were given. */
+  states(): CheckState[];
+  /** True once every critical check has finished its first run and passed at least once. */
+  started(): boolean;
+  /** True when every critical check passes. */
+  ready(): boolean;
+  /** Stops every timer; a run in flight finishes, and its result is dropped. */
+  stop(): void;
+}
+
+interface Mutable {
+  passing: boolean | undefined;
+  lastOk: boolean | undefined;
+  durationMs: number | undefined;
+  runs: number;
+  streak: number;
+  everPassed: boolean;
+}
+
+/**
+ * Starts the checks: each runs at once, then every `interval` after its previous run ended, so that a slow dependency
+ * never has two runs in flight. A throw, a rejection or a run longer than `timeout` is a failure. A check's `passing`
+ * flips only after `failureThreshold` consecutive failures, or `successThreshold` consecutive successes; its first run
+ * sets it either way. Timers are unref'd: they never keep the process alive.
+ */
+export function startChecks(checks: readonly NormalizedCheck[], onChange: (change: CheckChange) => void = () => undefined): CheckRunner {
+  const states = new Map<string, Mutable>(checks.map((check) => [check.name, { passing: undefined, lastOk: undefined, durationMs: undefined, runs: 0, streak: 0, everPassed: false }]));
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
+
+  const schedule = (check: NormalizedCheck, delay: number) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      void runOnce(check).then(() => {
+        if (!stopped) schedule(check, check.interval);
+      });
+    }, delay);
+    timer.unref();
+    timers.add(timer);
+  };
+
+  const runOnce = async (check: NormalizedCheck) => {
+    const started = performance.now();
+    const ok = await withTimeout(check.check, check.timeout);
+    if (stopped) return;
+    record(check, ok, performance.now() - started);
+  };
+
+  const record = (check: NormalizedCheck, ok: boolean, durationMs: number) => {
+    const state = states.get(check.name) as Mutable;
+    const sameWay = state.lastOk === ok;
+    state.streak = sameWay ? state.streak + 1 : 1;
+    state.lastOk = ok;
+    state.durationMs = durationMs;
+    state.runs += 1;
+    if (ok) state.everPassed = true;
+    const before = state.passing;
+    if (before === undefined) state.passing = ok;
+    else if (before && !ok && state.streak >= check.failureThreshold) state.passing = false;
+    else if (!before && ok && state.streak >= check.successThreshold) state.passing = true;
+    if (state.passing !== before && state.passing !== undefined) onChange({ name: check.name, passing: state.passing, critical: check.critical });
+  };
+
+  for (const check of checks) schedule(check, 0);
+
+  return {
+    states: () =>
+      checks.map((check) => {
+        const { passing, lastOk, durationMs, runs } = states.get(check.name) as Mutable;
+        return { name: check.name, critical: check.critical, passing, lastOk, durationMs, runs };
+      }),
+    started: () => checks.every((check) => !check.critical || (states.get(check.name) as Mutable).everPassed),
+    ready: () => checks.every((check) => !check.critical || (states.get(check.name) as Mutable).passing === true),
+    stop: () => {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+
+/** Whether `check` resolved within `timeout` ms; a throw, a rejection or a timeout is `false`. */
+async function withTimeout(check: () => unknown, timeout: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeout);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(check).then(() => true, () => false), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
