@@ -349,6 +349,15 @@ describe('module configs', () => {
     });
   });
 
+  it("watches the files a config's $import names: an edit of the imported file alone is applied", async () => {
+    const cwd = makeProject({ '.healthchecksrc.json': '{"$import": "./hosts.json", "watch": true}', 'hosts.json': json(['a.example'], false) });
+    await serving({ cwd }, NO_TOKEN, async (site) => {
+      expect(await site.status('a.example')).to.equal(200);
+      writeFileSync(join(cwd, 'hosts.json'), json(['b.example'], false));
+      expect(await site.serves('b.example', 'a.example')).to.equal(true);
+    });
+  });
+
   it('applies a .cjs config that starts or stops requiring a file, and watches what it requires then', async () => {
     const cwd = makeProject({ 'healthchecks.config.cjs': CJS(true), 'hosts.cjs': hostsModule(['a.example']), 'more.cjs': hostsModule(['m.example']) });
     const config = join(cwd, 'healthchecks.config.cjs');
