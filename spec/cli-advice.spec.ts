@@ -94,6 +94,16 @@ describe('the CLI in CI, and where its answers come from', () => {
     });
   });
 
+  describe('probe endpoints', () => {
+    it('check lists them, and explain says the middleware answers one', async () => {
+      const cwd = makeProject({ '.healthchecksrc.json': { allowedHosts: ['example.com'], endpoints: { readiness: '/readyz', liveness: '/livez' } } });
+      expect((await run(['check', '--cwd', cwd])).stdout).to.include('endpoints: liveness /livez, readiness /readyz (answered by the middleware; they are probe paths)');
+      const explained = await run(['explain', '--cwd', cwd, '--host', 'example.com', '--path', '/readyz']);
+      expect(explained.stdout).to.include('answered by: the readiness endpoint');
+      expect((await run(['explain', '--cwd', cwd, '--host', 'example.com', '--path', '/readyz', '--method', 'POST'])).stdout).not.to.include('answered by');
+    });
+  });
+
   describe('check on port pins', () => {
     it('flags a pin on 443 or 80, which browsers never send, and names the entry that works', async () => {
       const cwd = makeProject({ '.healthchecksrc.json': { allowedHosts: ['example.com:443', '*.example.org:80', 'api.example.net:8443'] } });

@@ -204,6 +204,7 @@ describe('stats()', () => {
         'resolver-unavailable': 0,
       },
       resolver: { calls: 0, hits: 0, cacheSize: 0, inFlight: 0, failures: 0 },
+      checks: {},
     });
   });
 

@@ -56,6 +56,23 @@ export interface HealthChecksConfig {
    */
   exemptPaths?: string[];
   /**
+   * Probe endpoints the package answers itself, GET and HEAD, with JSON and Cache-Control: no-store: liveness (200 while the process answers), readiness (200 when every critical check passes; 503 starting, unready or draining) and startup (503 until every critical check has first passed). Their paths join probe.paths. A request to them still passes the host policy only as a probe or with an allowed host.
+   */
+  endpoints?: {
+    /**
+     * The liveness endpoint's path.
+     */
+    liveness?: string;
+    /**
+     * The readiness endpoint's path.
+     */
+    readiness?: string;
+    /**
+     * The startup endpoint's path.
+     */
+    startup?: string;
+  };
+  /**
    * Validate X-Forwarded-Host instead of Host. Defaults to the Koa app's `proxy` setting.
    */
   trustProxy?: boolean;

@@ -11,9 +11,11 @@ export {
 } from './koa/middleware';
 export type { GuardUpgradesOptions, UpgradeServer } from './upgrade/guard-upgrades';
 export {
+  CHECK_CHANNEL,
   PROBE_CHANNEL,
   REJECT_CHANNEL,
   RELOAD_CHANNEL,
+  type CheckMessage,
   type ProbeMessage,
   type RejectMessage,
   type ReloadMessage,
@@ -22,7 +24,16 @@ export {
 export type { HealthCheckStats } from './observe/stats';
 export { loadConfig, type LoadConfigOptions, type LoadedConfig } from './config/load-config';
 export { HealthChecksConfigError } from './errors';
-export type { HealthChecksConfig, HealthChecksOptions, HealthCheckState, ProbeVia, RejectInfo, RejectReason } from './options';
+export type {
+  CheckDefinition,
+  CheckFunction,
+  HealthChecksConfig,
+  HealthChecksOptions,
+  HealthCheckState,
+  ProbeVia,
+  RejectInfo,
+  RejectReason,
+} from './options';
 
 declare module 'koa' {
   interface DefaultState {

@@ -1,9 +1,11 @@
 import type { ParameterizedContext } from 'koa';
 import type { HealthChecksConfig } from './config-types.generated';
+import type { CheckDefinition, CheckFunction } from './config/check-options';
 import type { RejectReason } from './core/decide';
 
 export type { HealthChecksConfig } from './config-types.generated';
 export type { HealthCheckState, ProbeVia, RejectReason } from './core/decide';
+export type { CheckDefinition, CheckFunction } from './config/check-options';
 
 /** What `onReject` learns about a rejected request. The raw header value is left out: it is attacker-controlled. */
 export interface RejectInfo {
@@ -42,4 +44,10 @@ export interface HealthChecksOptions extends Omit<HealthChecksConfig, '$schema'>
   resolveConcurrency?: number;
   /** Milliseconds a `resolveHost` call may take before the request gets 503. Default: 1000. */
   resolveTimeout?: number;
+  /**
+   * The dependencies readiness depends on, by name: a function that resolves when the dependency answers, or a
+   * {@link CheckDefinition} with its `timeout`, `interval`, `critical` and thresholds. They run in the background on
+   * their interval, never per probe. Code only.
+   */
+  checks?: Record<string, CheckFunction | CheckDefinition>;
 }

@@ -23,6 +23,8 @@ export interface RedactedConfig {
         localAddress: boolean;
       };
   exemptPaths: readonly string[];
+  /** The probe endpoints by kind, and the names of the checks given in code (none from the command line). */
+  endpoints: Record<string, string>;
   trustProxy: boolean | 'app.proxy';
   rejectStatus: number;
   reportOnly: boolean;
@@ -52,6 +54,7 @@ export function redactConfig(resolved: ResolvedConfig): RedactedConfig {
             localAddress: probe.localAddress,
           },
     exemptPaths: resolved.exemptPaths,
+    endpoints: Object.fromEntries([...resolved.endpoints].map(([path, kind]) => [kind, path])),
     trustProxy: resolved.trustProxy ?? 'app.proxy',
     rejectStatus: resolved.rejectStatus,
     reportOnly: resolved.reportOnly,
@@ -137,6 +140,8 @@ export function formatConfig(filepath: string | undefined, searched: readonly st
     lines.push('probe: off (no probe section and no token)');
   }
   lines.push(`exemptPaths: ${config.exemptPaths.length === 0 ? 'none' : config.exemptPaths.join(', ')}`);
+  const endpoints = Object.entries(config.endpoints);
+  if (endpoints.length > 0) lines.push(`endpoints: ${endpoints.map(([kind, path]) => `${kind} ${path}`).join(', ')} (answered by the middleware; they are probe paths)`);
   lines.push(`trustProxy: ${config.trustProxy === 'app.proxy' ? "follows the Koa app's proxy setting" : String(config.trustProxy)}`);
   lines.push(`rejectStatus: ${config.rejectStatus}`);
   if (config.reportOnly) lines.push('reportOnly: on (requests that would be rejected go on to the app, flagged)');

@@ -92,6 +92,7 @@ export function runExplain(args: string[], env: NodeJS.ProcessEnv): CommandResul
     status: decision.allowed ? null : resolved.rejectStatus,
     reportOnly: resolved.reportOnly,
     decidedBy: decidedBy(decision),
+    endpoint: decision.allowed && (request.method === 'GET' || request.method === 'HEAD') ? (settings.endpoints.get(request.target?.path ?? '') ?? null) : null,
     probeHeader: probeToken === undefined ? 'not sent' : mismatch === undefined ? 'valid' : `ignored: ${MISMATCH_WORDS[mismatch]}`,
     localAddressProbe: local === undefined ? 'not tested' : localAddressVerdict(policy, request),
     forwardedHost: forwardedHostWords(values['forwarded-host'], request),
@@ -213,6 +214,7 @@ function adviceFor(decision: Decision, request: RequestFacts, forwardedHost: str
 
 interface Report {
   allowed: boolean;
+  endpoint: string | null;
   forwardedHost: string;
   advice: string | null;
   status: number | null;
@@ -229,6 +231,7 @@ function formatReport(target: string, request: RequestFacts, report: Report): st
   const verdict = report.allowed ? 'PASS' : `REJECT (${report.status})${report.reportOnly ? ', but reportOnly is on: it goes on to the app, flagged' : ''}`;
   const host = request.host === undefined ? 'no host' : `host ${JSON.stringify(request.host)} (from ${report.validatedHost})`;
   const lines = [`${verdict}: ${request.method} ${target} with ${host}`, `  decided by: ${report.decidedBy}`];
+  if (report.endpoint !== null) lines.push(`  answered by: the ${report.endpoint} endpoint, which the middleware answers itself`);
   lines.push(`  probe header: ${report.probeHeader}`);
   if (report.forwardedHost !== 'not sent') lines.push(`  X-Forwarded-Host: ${report.forwardedHost}`);
   if (report.localAddressProbe !== 'not tested') lines.push(`  local-address probe: ${report.localAddressProbe}`);

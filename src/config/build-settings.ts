@@ -3,7 +3,8 @@ import type { Policy, ProbePolicy } from '../core/decide';
 import { compileTokenVerifier } from '../core/probe-token';
 import type { HealthChecksOptions } from '../options';
 import type { ResolverOptions } from './resolver-options';
-import { resolveConfig, type HostsOrigin, type ResolvedConfig, type ResolvedProbe } from './resolve-config';
+import type { NormalizedCheck } from './check-options';
+import { resolveConfig, type EndpointKind, type HostsOrigin, type ResolvedConfig, type ResolvedProbe } from './resolve-config';
 import { warnAboutStartupConfig } from './startup-warnings';
 
 /** Everything the middleware needs, resolved and compiled once at startup. */
@@ -15,6 +16,9 @@ export interface Settings {
   readonly reportOnly: boolean;
   /** Where `allowedHosts` came from, so that advice names the list that really holds the hosts. */
   readonly allowedHostsFrom: HostsOrigin;
+  /** The probe endpoints the package answers, by path, and the checks readiness depends on. */
+  readonly endpoints: ReadonlyMap<string, EndpointKind>;
+  readonly checks: readonly NormalizedCheck[];
   readonly onReject: HealthChecksOptions['onReject'];
   /** `resolveHost` and its limits, or `undefined`; the live policy turns them into a resolver with its cache. */
   readonly resolverOptions: ResolverOptions | undefined;
@@ -49,6 +53,8 @@ export function compileSettings(resolved: ResolvedConfig): Settings {
     rejectStatus: resolved.rejectStatus,
     reportOnly: resolved.reportOnly,
     allowedHostsFrom: resolved.allowedHostsFrom,
+    endpoints: resolved.endpoints,
+    checks: resolved.checks,
     onReject: resolved.onReject,
     resolverOptions: resolved.resolver,
     filepath: resolved.filepath,

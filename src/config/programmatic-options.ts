@@ -1,5 +1,6 @@
 import { HealthChecksConfigError, OPTIONS_SOURCE } from '../errors';
 import type { HealthChecksOptions } from '../options';
+import { normalizeChecks, type NormalizedCheck } from './check-options';
 import { checkResolverOptions, type ResolverOptions } from './resolver-options';
 
 /** Options that only code can set; they are not part of the config file's schema. */
@@ -11,6 +12,7 @@ export const PROGRAMMATIC_KEYS: readonly string[] = [
   'resolveCache',
   'resolveConcurrency',
   'resolveTimeout',
+  'checks',
 ];
 
 /** The programmatic options split from the config keys, which go through the schema like a file's content. */
@@ -19,6 +21,7 @@ export interface SplitOptions {
   readonly configFile: string | false | undefined;
   readonly onReject: HealthChecksOptions['onReject'];
   readonly resolver: ResolverOptions | undefined;
+  readonly checks: readonly NormalizedCheck[];
   readonly config: unknown;
 }
 
@@ -31,7 +34,7 @@ export function checkProgrammaticOptions(options: unknown): SplitOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new HealthChecksConfigError(OPTIONS_SOURCE, ['The options must be an object, such as { allowedHosts: [...] }.']);
   }
-  const { cwd, configFile, onReject, resolveHost, resolveCache, resolveConcurrency, resolveTimeout, ...config } = options as Record<string, unknown>;
+  const { cwd, configFile, onReject, resolveHost, resolveCache, resolveConcurrency, resolveTimeout, checks, ...config } = options as Record<string, unknown>;
   const { resolver, problems } = checkResolverOptions({ resolveHost, resolveCache, resolveConcurrency, resolveTimeout });
   if (cwd !== undefined && (typeof cwd !== 'string' || cwd === '')) {
     problems.push('cwd must be a directory path, as a non-empty string.');
@@ -48,6 +51,7 @@ export function checkProgrammaticOptions(options: unknown): SplitOptions {
     configFile: configFile as string | false | undefined,
     onReject: onReject as HealthChecksOptions['onReject'],
     resolver,
+    checks: normalizeChecks(checks),
     config,
   };
 }

@@ -9,6 +9,7 @@ import { findConfig, type ConfigFile } from './load-config';
 import { mergeConfig, withoutUndefined } from './merge-config';
 import { resolveTokens, type TokenSource } from './probe-tokens';
 import { checkProgrammaticOptions, PROGRAMMATIC_KEYS } from './programmatic-options';
+import type { NormalizedCheck } from './check-options';
 import type { ResolverOptions } from './resolver-options';
 
 /** Django's development defaults for ALLOWED_HOSTS. */
@@ -86,7 +87,14 @@ export interface ResolvedConfig {
   readonly onReject: HealthChecksOptions['onReject'];
   /** `resolveHost` and its limits, or `undefined` when no `resolveHost` is given. */
   readonly resolver: ResolverOptions | undefined;
+  /** The probe endpoints the package answers, by path. */
+  readonly endpoints: ReadonlyMap<string, EndpointKind>;
+  /** The dependency checks readiness depends on (code only). */
+  readonly checks: readonly NormalizedCheck[];
 }
+
+/** The probe endpoints: what each answers is in `src/lifecycle/probe-answers.ts`. */
+export type EndpointKind = 'liveness' | 'readiness' | 'startup';
 
 /**
  * Loads the config file, checks it and the options, and merges defaults < file < environment (the hosts, the token) <
@@ -101,7 +109,7 @@ export function resolveConfig(
   entryDirs?: readonly string[],
   mode: ResolveMode = {},
 ): ResolvedConfig {
-  const { cwd, configFile, onReject, resolver, config: optionConfig } = checkProgrammaticOptions(withoutUndefined(options));
+  const { cwd, configFile, onReject, resolver, checks, config: optionConfig } = checkProgrammaticOptions(withoutUndefined(options));
   const fromOptions = checked(optionConfig, OPTIONS_SOURCE, PROGRAMMATIC_KEYS);
   const { found: loaded, searched, passedOver } = findConfig({ cwd, configFile }, entryDirs);
   const file = loaded === null ? undefined : { source: fileSource(loaded.filepath), content: loaded.config };
@@ -110,6 +118,7 @@ export function resolveConfig(
   const hosts = resolveHosts(fromOptions, fromFile, loaded?.filepath, file?.source, env);
   const merged = mergeConfig(DEFAULTS, fromFile?.config ?? {}, hosts.layer, fromOptions.config);
   const { hostPatterns, allowedHostsFrom, allowedHostsEnv } = hosts;
+  const endpoints = endpointsOf(merged.endpoints, fromOptions.config.endpoints !== undefined ? OPTIONS_SOURCE : (file?.source ?? OPTIONS_SOURCE));
   const probeConfiguredIn =
     fromOptions.config.probe !== undefined ? OPTIONS_SOURCE : fromFile?.config.probe !== undefined ? file?.source : undefined;
 
@@ -122,7 +131,7 @@ export function resolveConfig(
     allowedHostsFrom,
     allowedHostsEnv,
     hostPatterns: hostPatterns ?? defaultHostPatterns(),
-    probe: resolveProbe(merged, fromOptions, fromFile, env, probeConfiguredIn, mode),
+    probe: resolveProbe(merged, fromOptions, fromFile, env, probeConfiguredIn, mode, [...endpoints.keys()]),
     exemptPaths: merged.exemptPaths ?? [],
     trustProxy: merged.trustProxy,
     rejectStatus: merged.rejectStatus ?? DEFAULTS.rejectStatus,
@@ -132,6 +141,8 @@ export function resolveConfig(
     esModule: loaded?.esModule === true,
     onReject,
     resolver,
+    endpoints,
+    checks,
   };
 }
 
@@ -172,6 +183,21 @@ function resolveHosts(
   };
 }
 
+/** The endpoints by path; two endpoints on one path are an error, naming the key that repeats it. */
+function endpointsOf(endpoints: HealthChecksConfig['endpoints'], source: ConfigSource): Map<string, EndpointKind> {
+  const byPath = new Map<string, EndpointKind>();
+  for (const kind of ['liveness', 'readiness', 'startup'] as const) {
+    const path = endpoints?.[kind];
+    if (path === undefined) continue;
+    const taken = byPath.get(path);
+    if (taken !== undefined) {
+      throw new HealthChecksConfigError(source, [`endpoints.${kind} is ${JSON.stringify(path)}, the path of endpoints.${taken} too. Give each endpoint a path of its own.`]);
+    }
+    byPath.set(path, kind);
+  }
+  return byPath;
+}
+
 /** `watch`, refused for an ES module config, whose edits Node would never let a reload apply. */
 function checkWatchable(watch: boolean, file: ConfigFile | null): boolean {
   if (watch && file?.esModule === true) {
@@ -199,8 +225,17 @@ function resolveProbe(
   env: NodeJS.ProcessEnv,
   configuredIn: ConfigSource | undefined,
   mode: ResolveMode,
+  endpointPaths: readonly string[],
 ): ResolvedProbe | undefined {
-  const probe = { ...DEFAULTS.probe, ...merged.probe };
+  const merging = { ...DEFAULTS.probe, ...merged.probe };
+  // The endpoints are probe paths: they join a list of paths, and are the list of a local-address probe with none.
+  const paths =
+    merging.paths !== undefined
+      ? [...new Set([...merging.paths, ...endpointPaths])]
+      : merging.localAddress === true && endpointPaths.length > 0
+        ? [...endpointPaths]
+        : undefined;
+  const probe = { ...merging, paths };
   const variable = probe.valueEnv;
   const resolved = resolveTokens(fromOptions.config.probe?.value, fromFile?.config.probe?.value, env, variable);
   if ('problems' in resolved) {

@@ -8,6 +8,9 @@ import { resolveDecision } from '../live/resolve-decision';
 import type { RejectionContext } from '../observe/first-rejection-warning';
 import { reportDecision } from '../observe/report-decision';
 import { copyStats, createStats, type HealthCheckStats } from '../observe/stats';
+import type { EndpointKind } from '../config/resolve-config';
+import { createProbeEndpoints } from '../lifecycle/probe-endpoints';
+import type { ProbeAnswer } from '../lifecycle/probe-answers';
 import type { HealthChecksOptions } from '../options';
 import { decideStage, isFinal, readRequest, type Reader, type Stage } from './pipeline';
 
@@ -28,6 +31,8 @@ export interface Verdict {
    * must still read the target as it was sent.
    */
   readonly handOver: boolean;
+  /** The probe endpoint an allowed GET or HEAD asked for, which the adapter answers from `probeAnswer()`. */
+  readonly endpoint: EndpointKind | undefined;
 }
 
 /** The guard's answer for a certificate request, with the status to answer Caddy with. */
@@ -56,19 +61,23 @@ export interface Guard extends GuardControls {
   /** Decides a certificate request for `domain`; a promise only when `resolveHost` must be asked. */
   certificate(domain: string | readonly string[] | undefined, wildcards: boolean): CertificateVerdict | Promise<CertificateVerdict>;
   invalidate(hostname?: string): void;
+  /** What a probe endpoint answers now; `details` (the check names and results) only for a request let in as a probe. */
+  probeAnswer(kind: EndpointKind, details: boolean): ProbeAnswer;
 }
 
 /** Builds the policy now, synchronously, and throws `HealthChecksConfigError` when it is invalid. */
 export function createGuard(options: HealthChecksOptions | undefined): Guard {
   const stats = createStats();
   const live = createLivePolicy(options, stats.resolver);
+  const endpoints = createProbeEndpoints(live.current.checks);
 
   function finish(settings: LiveSettings, req: NodeRequest, request: RequestFacts, decision: Decision, reader: Reader, stage: Stage): Verdict {
     const reportOnly = settings.reportOnly && !decision.allowed && decision.reason !== 'invalid-target';
     // Read only when a rejection is explained, outside production.
     const context = decision.allowed ? undefined : () => rejectionContext(settings, req, request);
     if (isFinal(decision)) reportDecision(stats, decision, request, reportOnly, reader.env ?? 'development', context);
-    return { settings, request, decision, status: rejectStatusOf(decision, settings.rejectStatus), reportOnly, handOver: stage !== 'probe' };
+    const endpoint = decision.allowed && stage !== 'probe' ? endpointOf(settings, request) : undefined;
+    return { settings, request, decision, status: rejectStatusOf(decision, settings.rejectStatus), reportOnly, handOver: stage !== 'probe', endpoint };
   }
 
   return {
@@ -89,10 +98,21 @@ export function createGuard(options: HealthChecksOptions | undefined): Guard {
       if (resolved instanceof Promise) return resolved.then(certificateVerdict);
       return certificateVerdict(resolved);
     },
-    stats: () => copyStats(stats, resolverGauges(live.current.resolver)),
-    update: (next) => live.update(next),
-    reload: () => live.reload(),
-    close: () => live.close(),
+    stats: () => copyStats(stats, resolverGauges(live.current.resolver), endpoints.stats()),
+    // The checks are code only: a watched file never changes them, update() and reload() may.
+    update: (next) => {
+      live.update(next);
+      endpoints.follow(live.current.checks);
+    },
+    reload: () => {
+      live.reload();
+      endpoints.follow(live.current.checks);
+    },
+    close: () => {
+      live.close();
+      endpoints.stop();
+    },
+    probeAnswer: (kind, details) => endpoints.answer(kind, details),
     invalidate: (hostname) => live.current.resolver?.invalidate(hostname),
   };
 }
@@ -111,6 +131,13 @@ function rejectionContext(settings: LiveSettings, req: NodeRequest, request: Req
     proxied,
     hostsVariable: settings.allowedHostsFrom.kind === 'environment' ? settings.allowedHostsFrom.variable : undefined,
   };
+}
+
+/** The endpoint a GET or HEAD of an endpoint's path asks for. */
+function endpointOf(settings: LiveSettings, request: RequestFacts): EndpointKind | undefined {
+  if (settings.endpoints.size === 0 || (request.method !== 'GET' && request.method !== 'HEAD')) return undefined;
+  const path = request.target?.path;
+  return path === undefined ? undefined : settings.endpoints.get(path);
 }
 
 function rejectStatusOf(decision: Decision, rejectStatus: number): number {

@@ -8,6 +8,7 @@ import { answeredBeforeWatcher } from './answered-before';
 import { caddyAskOf, type CaddyAsk } from './caddy-ask';
 import { answerRejection } from './reject';
 import { handOverNoHost, handOverTarget } from './hand-over-target';
+import { answerEndpoint } from './probe-endpoint';
 import { passReportOnly } from './report-only';
 
 export type { CaddyAsk, CaddyAskOptions } from './caddy-ask';
@@ -118,20 +119,24 @@ function koaAdapter(guard: Guard, stage: Stage, name: string, factory: string): 
       watch?.(ctx);
       const marked = stage === 'host' ? ctx.state.healthCheck : undefined;
       const verdict = guard.check(ctx.req, ctx.app, stage, marked);
-      if (verdict instanceof Promise) return verdict.then((final) => carryOut(ctx, next, final));
-      return carryOut(ctx, next, verdict);
+      if (verdict instanceof Promise) return verdict.then((final) => carryOut(ctx, next, final, guard));
+      return carryOut(ctx, next, verdict, guard);
     },
   }[name] as Middleware;
   return middleware;
 }
 
-/** Lets the request through with its state and its target handed over, or rejects it (or, report-only, flags it). */
-function carryOut(ctx: ParameterizedContext, next: Next, verdict: Verdict): Promise<void> {
+/**
+ * Lets the request through with its state and its target handed over, or answers it from a probe endpoint, or rejects
+ * it (or, report-only, flags it).
+ */
+function carryOut(ctx: ParameterizedContext, next: Next, verdict: Verdict, guard: Guard): Promise<void> {
   const { decision, request, settings } = verdict;
   if (decision.allowed) {
     if (verdict.handOver && request.target !== undefined) handOverTarget(ctx, request.target);
     if (request.host === undefined) handOverNoHost(ctx);
     ctx.state.healthCheck = decision.state;
+    if (verdict.endpoint !== undefined) return answerEndpoint(ctx, guard.probeAnswer(verdict.endpoint, decision.state.probe));
     return next();
   }
   if (verdict.reportOnly) return passReportOnly(ctx, next, decision, settings.onReject);

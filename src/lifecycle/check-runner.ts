@@ -1,4 +1,4 @@
-import type { NormalizedCheck } from './check-options';
+import type { NormalizedCheck } from '../config/check-options';
 
 /** What the runner knows of one check: its last run, and whether it passes once its thresholds are applied. */
 export interface CheckState {
@@ -10,13 +10,18 @@ export interface CheckState {
   readonly lastOk: boolean | undefined;
   readonly durationMs: number | undefined;
   readonly runs: number;
+  /** Runs that failed: a throw, a rejection or a timeout. */
+  readonly failures: number;
 }
 
-/** A state change, for the diagnostics channel and `stats()`. */
+/** One run's result, for the diagnostics channel: `changed` when it flipped `passing`. Never the error's text. */
 export interface CheckChange {
   readonly name: string;
+  readonly ok: boolean;
   readonly passing: boolean;
   readonly critical: boolean;
+  readonly durationMs: number;
+  readonly changed: boolean;
 }
 
 /** Runs each check in the background on its interval, never per probe, and keeps their states. */
@@ -36,6 +41,7 @@ interface Mutable {
   lastOk: boolean | undefined;
   durationMs: number | undefined;
   runs: number;
+  failures: number;
   streak: number;
   everPassed: boolean;
 }
@@ -46,8 +52,8 @@ interface Mutable {
  * flips only after `failureThreshold` consecutive failures, or `successThreshold` consecutive successes; its first run
  * sets it either way. Timers are unref'd: they never keep the process alive.
  */
-export function startChecks(checks: readonly NormalizedCheck[], onChange: (change: CheckChange) => void = () => undefined): CheckRunner {
-  const states = new Map<string, Mutable>(checks.map((check) => [check.name, { passing: undefined, lastOk: undefined, durationMs: undefined, runs: 0, streak: 0, everPassed: false }]));
+export function startChecks(checks: readonly NormalizedCheck[], onRun: (change: CheckChange) => void = () => undefined): CheckRunner {
+  const states = new Map<string, Mutable>(checks.map((check) => [check.name, { passing: undefined, lastOk: undefined, durationMs: undefined, runs: 0, failures: 0, streak: 0, everPassed: false }]));
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
 
@@ -77,11 +83,13 @@ export function startChecks(checks: readonly NormalizedCheck[], onChange: (chang
     state.durationMs = durationMs;
     state.runs += 1;
     if (ok) state.everPassed = true;
+    else state.failures += 1;
     const before = state.passing;
     if (before === undefined) state.passing = ok;
     else if (before && !ok && state.streak >= check.failureThreshold) state.passing = false;
     else if (!before && ok && state.streak >= check.successThreshold) state.passing = true;
-    if (state.passing !== before && state.passing !== undefined) onChange({ name: check.name, passing: state.passing, critical: check.critical });
+    const passing = state.passing as boolean;
+    onRun({ name: check.name, ok, passing, critical: check.critical, durationMs, changed: passing !== before });
   };
 
   for (const check of checks) schedule(check, 0);
@@ -89,8 +97,8 @@ export function startChecks(checks: readonly NormalizedCheck[], onChange: (chang
   return {
     states: () =>
       checks.map((check) => {
-        const { passing, lastOk, durationMs, runs } = states.get(check.name) as Mutable;
-        return { name: check.name, critical: check.critical, passing, lastOk, durationMs, runs };
+        const { passing, lastOk, durationMs, runs, failures } = states.get(check.name) as Mutable;
+        return { name: check.name, critical: check.critical, passing, lastOk, durationMs, runs, failures };
       }),
     started: () => checks.every((check) => !check.critical || (states.get(check.name) as Mutable).everPassed),
     ready: () => checks.every((check) => !check.critical || (states.get(check.name) as Mutable).passing === true),

@@ -8,6 +8,22 @@ export const PROBE_CHANNEL = 'koa-allow-healthchecks:probe';
 /** The channel each change of policy, by `update()`, `reload()` or `watch`, applied or refused, is published on. */
 export const RELOAD_CHANNEL = 'koa-allow-healthchecks:reload';
 
+/** The channel each dependency check's run (`checks`) is published on. */
+export const CHECK_CHANNEL = 'koa-allow-healthchecks:check';
+
+/**
+ * Published on {@link CHECK_CHANNEL} after each run of a check: its outcome, whether it passes once its thresholds are
+ * applied, and `changed` when that run flipped it. Never the error's text, which can hold a connection string.
+ */
+export interface CheckMessage {
+  name: string;
+  ok: boolean;
+  passing: boolean;
+  critical: boolean;
+  durationMs: number;
+  changed: boolean;
+}
+
 /** What asked for a change of policy: `update(options)`, `reload()`, or `watch` seeing the file change. */
 export type ReloadTrigger = 'update' | 'reload' | 'watch';
 
@@ -64,4 +80,11 @@ export function publishProbe(via: ProbeVia, host: string | null, method: string,
   if (!probeChannel.hasSubscribers) return;
   const message: ProbeMessage = { via, host, method, path };
   probeChannel.publish(message);
+}
+
+const checkChannel = channel(CHECK_CHANNEL);
+
+/** Publishes a check's run; checks run on their interval, so the message is cheap whether or not anyone listens. */
+export function publishCheck(message: CheckMessage): void {
+  if (checkChannel.hasSubscribers) checkChannel.publish(message);
 }

@@ -15,6 +15,11 @@ export interface HealthCheckStats {
    * (throws, rejections, timeouts, and requests refused because every call slot was busy). Zeros without it.
    */
   resolver: { calls: number; hits: number; cacheSize: number; inFlight: number; failures: number };
+  /**
+   * The dependency checks (`checks`), by name: whether each passes once its thresholds are applied (`null` before its
+   * first run), whether it is critical, its runs and failures, and its last run's duration in ms. Empty without checks.
+   */
+  checks: Record<string, { passing: boolean | null; critical: boolean; runs: number; failures: number; lastDurationMs: number | null }>;
 }
 
 /** Counters with every key present from the start, so that counting is one increment and the shape never changes. */
@@ -25,17 +30,19 @@ export function createStats(): HealthCheckStats {
     rejected: zeroByReason(),
     wouldReject: zeroByReason(),
     resolver: { calls: 0, hits: 0, cacheSize: 0, inFlight: 0, failures: 0 },
+    checks: {},
   };
 }
 
 /** A copy, so that callers cannot change the counters and a snapshot does not move, with the resolver's gauges now. */
-export function copyStats(stats: HealthCheckStats, gauges: { cacheSize: number; inFlight: number }): HealthCheckStats {
+export function copyStats(stats: HealthCheckStats, gauges: { cacheSize: number; inFlight: number }, checks: HealthCheckStats['checks'] = {}): HealthCheckStats {
   return {
     allowed: stats.allowed,
     probes: { ...stats.probes },
     rejected: { ...stats.rejected },
     wouldReject: { ...stats.wouldReject },
     resolver: { ...stats.resolver, ...gauges },
+    checks,
   };
 }
 
