@@ -70,6 +70,12 @@ describe('probe endpoints', () => {
     expect(ordinary.body).to.deep.equal({ status: 'starting' });
   });
 
+  it('gives an exempt path, which is open to every host, the status alone', async () => {
+    const middleware = build({ exemptPaths: ['/readyz'], checks: { db: { check: () => undefined, interval: 60_000 } } });
+    await afterRuns(middleware, 'db', 1);
+    await client(appWith(middleware)).get('/readyz').set('Host', 'evil.example').expect(200, { status: 'ready' });
+  });
+
   it('liveness stays 200 while a dependency is down; startup turns 200 once, for good', async () => {
     const db = switchable(false);
     const middleware = build({ checks: { db: { check: db.check, interval: 5 } } });

@@ -33,6 +33,11 @@ export interface Verdict {
   readonly handOver: boolean;
   /** The probe endpoint an allowed GET or HEAD asked for, which the adapter answers from `probeAnswer()`. */
   readonly endpoint: EndpointKind | undefined;
+  /**
+   * Whether the endpoint's answer may name the checks: only for a prober that proved itself, by the header or a
+   * local-address probe. An exempt path is open to every host, and gets the status alone.
+   */
+  readonly details: boolean;
 }
 
 /** The guard's answer for a certificate request, with the status to answer Caddy with. */
@@ -77,7 +82,8 @@ export function createGuard(options: HealthChecksOptions | undefined): Guard {
     const context = decision.allowed ? undefined : () => rejectionContext(settings, req, request);
     if (isFinal(decision)) reportDecision(stats, decision, request, reportOnly, reader.env ?? 'development', context);
     const endpoint = decision.allowed && stage !== 'probe' ? endpointOf(settings, request) : undefined;
-    return { settings, request, decision, status: rejectStatusOf(decision, settings.rejectStatus), reportOnly, handOver: stage !== 'probe', endpoint };
+    const details = decision.allowed && (decision.state.via === 'header' || decision.state.via === 'localAddress');
+    return { settings, request, decision, status: rejectStatusOf(decision, settings.rejectStatus), reportOnly, handOver: stage !== 'probe', endpoint, details };
   }
 
   return {

@@ -136,7 +136,7 @@ function carryOut(ctx: ParameterizedContext, next: Next, verdict: Verdict, guard
     if (verdict.handOver && request.target !== undefined) handOverTarget(ctx, request.target);
     if (request.host === undefined) handOverNoHost(ctx);
     ctx.state.healthCheck = decision.state;
-    if (verdict.endpoint !== undefined) return answerEndpoint(ctx, guard.probeAnswer(verdict.endpoint, decision.state.probe));
+    if (verdict.endpoint !== undefined) return answerEndpoint(ctx, guard.probeAnswer(verdict.endpoint, verdict.details));
     return next();
   }
   if (verdict.reportOnly) return passReportOnly(ctx, next, decision, settings.onReject);
