@@ -43,8 +43,8 @@ describe('lifecycle: dependency checks', () => {
       expect(error).to.be.instanceOf(HealthChecksConfigError);
       expect((error as HealthChecksConfigError).problems).to.deep.equal([
         'checks.db.retries is not a known option. Known options here: check, timeout, interval, critical, failureThreshold, successThreshold.',
-        'checks.db.timeout must be a whole number of milliseconds above 0.',
-        'checks.db.interval must be a whole number of milliseconds above 0.',
+        'checks.db.timeout must be a whole number of milliseconds, from 1 to 2147483647 (about 24.8 days; Node runs a longer timer at once).',
+        'checks.db.interval must be a whole number of milliseconds, from 1 to 2147483647 (about 24.8 days; Node runs a longer timer at once).',
         'checks.db.failureThreshold must be a whole number, 1 or more.',
         'checks.db.critical must be true or false.',
         'checks.cache must be a function, or an object with a check function, such as { check: () => redis.ping() }.',
@@ -133,6 +133,19 @@ describe('lifecycle: dependency checks', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(calls).to.equal(callsAtStop);
     expect(runner.states()[0]?.runs).to.equal(runs);
+  });
+
+  it('starts no call while one to a hanging dependency is still pending: the runs fail at once instead', async () => {
+    let calls = 0;
+    const runner = start({ hangs: { check: () => ((calls += 1), new Promise(() => undefined)), timeout: 5, interval: 5 } });
+    await afterRuns(runner, 'hangs', 5);
+    expect(calls).to.equal(1);
+    expect(runner.states()[0]).to.include({ passing: false, failures: 5 });
+  });
+
+  it('refuses a timeout or interval longer than Node keeps a timer', () => {
+    const error = thrownBy(() => normalizeChecks({ db: { check: () => undefined, interval: 2 ** 31 } }));
+    expect(error.message).to.include('checks.db.interval must be a whole number of milliseconds, from 1 to 2147483647');
   });
 
   describe('the answers the endpoints give', () => {

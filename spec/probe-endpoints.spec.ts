@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { expect } from 'chai';
-import { CHECK_CHANNEL, healthChecks, HealthChecksConfigError, type CheckMessage, type HealthChecksOptions } from '../src';
+import { CHECK_CHANNEL, healthChecks, HealthChecksConfigError, hostAllowlist, probeBypass, type CheckMessage, type HealthChecksOptions } from '../src';
 import { appWith, client, listen, NO_TOKEN, thrownBy, withEnv } from './helpers';
 
 const TOKEN = 'endpoint-token-71c2';
@@ -182,6 +182,53 @@ describe('probe endpoints', () => {
     const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 15_000, env: { PATH: process.env.PATH ?? '' } });
     expect(result.signal, 'it had to be killed').to.equal(null);
     expect(result.stdout.trim()).to.equal('built');
+  });
+
+  it('in report-only mode still answers an endpoint itself, for a host it would reject, flagged and without details', async () => {
+    const middleware = build({ reportOnly: true, probe: { paths: ['/health-check/'] } });
+    const response = await client(appWith(middleware)).get('/readyz').set('Host', '10.0.3.7:8080');
+    expect(response.status).to.equal(200);
+    expect(response.body).to.deep.equal({ status: 'ready' });
+    expect(response.headers['cache-control']).to.equal('no-store');
+    expect(middleware.stats().wouldReject['host-not-allowed']).to.equal(1);
+  });
+
+  it('makes the endpoints the probe paths when probe.paths is not set: the token opens no other route', async () => {
+    const middleware = build({});
+    const http = client(appWith(middleware));
+    await http.get('/password-reset').set('Host', 'evil.example').set('X-Health', TOKEN).expect(400);
+    await http.get('/readyz').set('Host', 'evil.example').set('X-Health', TOKEN).expect(200);
+  });
+
+  it('runs the checks once for the pair: probeBypass() answers no endpoint and runs none', async () => {
+    const db = switchable(true);
+    const options: HealthChecksOptions = { configFile: false, allowedHosts: ['example.com'], endpoints: ENDPOINTS, checks: { db: { check: db.check, interval: 5 } } };
+    const [bypass, allowlist] = withEnv({ ...NO_TOKEN, ALLOWED_HOSTS: undefined }, () => [probeBypass(options), hostAllowlist(options)]);
+    try {
+      await afterRuns(allowlist as ReturnType<typeof guard>, 'db', 3);
+      expect(bypass.stats().checks).to.deep.equal({});
+      expect(db.state.calls).to.equal(allowlist.stats().checks.db?.runs);
+    } finally {
+      bypass.close();
+      allowlist.close();
+    }
+  });
+
+  it('keeps readiness through update() with the same checks built anew, and close() stops them for good', async () => {
+    const checks = () => ({ db: { check: () => undefined, interval: 5 } });
+    const middleware = build({ checks: checks() });
+    await afterRuns(middleware, 'db', 1);
+    const http = client(appWith(middleware));
+    await http.get('/readyz').set('Host', 'example.com').expect(200);
+    middleware.update({ configFile: false, allowedHosts: ['example.com'], endpoints: ENDPOINTS, checks: checks() });
+    await http.get('/readyz').set('Host', 'example.com').expect(200, { status: 'ready' });
+    const runs = middleware.stats().checks.db?.runs ?? 0;
+    await afterRuns(middleware, 'db', runs + 1);
+    middleware.close();
+    const db = switchable(true);
+    middleware.update({ configFile: false, allowedHosts: ['example.com'], endpoints: ENDPOINTS, checks: { other: { check: db.check, interval: 5 } } });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(db.state.calls).to.equal(0);
   });
 
   it('refuses two endpoints on one path, and a path that is not one, naming the key', () => {

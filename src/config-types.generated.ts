@@ -73,6 +73,25 @@ export interface HealthChecksConfig {
     startup?: string;
   };
   /**
+   * What guard.lifecycle(server) does on a signal: readiness turns 503 draining at once; the server keeps serving for drainDelay ms, then stops accepting, ends each connection after its response in flight, closes idle keep-alive connections, waits up to timeout ms for the rest and for onShutdown, and the process exits 0 (1 when timeout forced it). A second signal exits 1 at once.
+   */
+  shutdown?: {
+    /**
+     * The signals that start a shutdown.
+     *
+     * @minItems 1
+     */
+    signals?: ('SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGQUIT' | 'SIGUSR1' | 'SIGUSR2')[];
+    /**
+     * Milliseconds to keep serving after the signal, while load balancers see readiness fail and stop sending.
+     */
+    drainDelay?: number;
+    /**
+     * Milliseconds, after drainDelay, to wait for the requests in flight and onShutdown before the exit is forced (exit code 1).
+     */
+    timeout?: number;
+  };
+  /**
    * Validate X-Forwarded-Host instead of Host. Defaults to the Koa app's `proxy` setting.
    */
   trustProxy?: boolean;

@@ -10,6 +10,7 @@ export {
   type LiveMiddleware,
 } from './koa/middleware';
 export type { GuardUpgradesOptions, UpgradeServer } from './upgrade/guard-upgrades';
+export type { LifecycleServer } from './lifecycle/shutdown';
 export {
   CHECK_CHANNEL,
   PROBE_CHANNEL,

@@ -50,4 +50,9 @@ export interface HealthChecksOptions extends Omit<HealthChecksConfig, '$schema'>
    * their interval, never per probe. Code only.
    */
   checks?: Record<string, CheckFunction | CheckDefinition>;
+  /**
+   * Run once a shutdown (`guard.lifecycle(server)`, on a signal) has finished the requests in flight, to close pools
+   * and flush logs. Awaited, within `shutdown.timeout`; a throw or rejection makes the exit code 1. Code only.
+   */
+  onShutdown?: () => unknown;
 }

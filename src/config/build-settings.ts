@@ -4,7 +4,7 @@ import { compileTokenVerifier } from '../core/probe-token';
 import type { HealthChecksOptions } from '../options';
 import type { ResolverOptions } from './resolver-options';
 import type { NormalizedCheck } from './check-options';
-import { resolveConfig, type EndpointKind, type HostsOrigin, type ResolvedConfig, type ResolvedProbe } from './resolve-config';
+import { resolveConfig, type EndpointKind, type HostsOrigin, type ResolvedConfig, type ResolvedProbe, type ShutdownSettings } from './resolve-config';
 import { warnAboutStartupConfig } from './startup-warnings';
 
 /** Everything the middleware needs, resolved and compiled once at startup. */
@@ -19,6 +19,7 @@ export interface Settings {
   /** The probe endpoints the package answers, by path, and the checks readiness depends on. */
   readonly endpoints: ReadonlyMap<string, EndpointKind>;
   readonly checks: readonly NormalizedCheck[];
+  readonly shutdown: ShutdownSettings;
   readonly onReject: HealthChecksOptions['onReject'];
   /** `resolveHost` and its limits, or `undefined`; the live policy turns them into a resolver with its cache. */
   readonly resolverOptions: ResolverOptions | undefined;
@@ -55,6 +56,7 @@ export function compileSettings(resolved: ResolvedConfig): Settings {
     allowedHostsFrom: resolved.allowedHostsFrom,
     endpoints: resolved.endpoints,
     checks: resolved.checks,
+    shutdown: resolved.shutdown,
     onReject: resolved.onReject,
     resolverOptions: resolved.resolver,
     filepath: resolved.filepath,

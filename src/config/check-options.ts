@@ -29,6 +29,9 @@ export interface NormalizedCheck {
   readonly successThreshold: number;
 }
 
+/** The longest delay Node's timers keep; a longer one fires after 1 ms. */
+const MAX_TIMER = 2 ** 31 - 1;
+
 const DEFAULTS = { timeout: 1000, interval: 5000, critical: true, failureThreshold: 1, successThreshold: 1 };
 const KEYS = new Set(['check', ...Object.keys(DEFAULTS)]);
 
@@ -62,7 +65,9 @@ function problemsOf(path: string, definition: unknown): string[] {
   for (const key of Object.keys(record)) if (!KEYS.has(key)) problems.push(`${path}.${key} is not a known option. Known options here: ${[...KEYS].join(', ')}.`);
   for (const key of ['timeout', 'interval'] as const) {
     const value = record[key];
-    if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value > 0)) problems.push(`${path}.${key} must be a whole number of milliseconds above 0.`);
+    if (value !== undefined && !(typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= MAX_TIMER)) {
+      problems.push(`${path}.${key} must be a whole number of milliseconds, from 1 to ${MAX_TIMER} (about 24.8 days; Node runs a longer timer at once).`);
+    }
   }
   for (const key of ['failureThreshold', 'successThreshold'] as const) {
     const value = record[key];

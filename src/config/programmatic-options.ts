@@ -13,6 +13,7 @@ export const PROGRAMMATIC_KEYS: readonly string[] = [
   'resolveConcurrency',
   'resolveTimeout',
   'checks',
+  'onShutdown',
 ];
 
 /** The programmatic options split from the config keys, which go through the schema like a file's content. */
@@ -22,6 +23,7 @@ export interface SplitOptions {
   readonly onReject: HealthChecksOptions['onReject'];
   readonly resolver: ResolverOptions | undefined;
   readonly checks: readonly NormalizedCheck[];
+  readonly onShutdown: (() => unknown) | undefined;
   readonly config: unknown;
 }
 
@@ -34,7 +36,7 @@ export function checkProgrammaticOptions(options: unknown): SplitOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new HealthChecksConfigError(OPTIONS_SOURCE, ['The options must be an object, such as { allowedHosts: [...] }.']);
   }
-  const { cwd, configFile, onReject, resolveHost, resolveCache, resolveConcurrency, resolveTimeout, checks, ...config } = options as Record<string, unknown>;
+  const { cwd, configFile, onReject, resolveHost, resolveCache, resolveConcurrency, resolveTimeout, checks, onShutdown, ...config } = options as Record<string, unknown>;
   const { resolver, problems } = checkResolverOptions({ resolveHost, resolveCache, resolveConcurrency, resolveTimeout });
   if (cwd !== undefined && (typeof cwd !== 'string' || cwd === '')) {
     problems.push('cwd must be a directory path, as a non-empty string.');
@@ -45,6 +47,9 @@ export function checkProgrammaticOptions(options: unknown): SplitOptions {
   if (onReject !== undefined && typeof onReject !== 'function') {
     problems.push('onReject must be a function (ctx, { host, reason }) => void.');
   }
+  if (onShutdown !== undefined && typeof onShutdown !== 'function') {
+    problems.push('onShutdown must be a function, such as async () => pool.end().');
+  }
   if (problems.length > 0) throw new HealthChecksConfigError(OPTIONS_SOURCE, problems);
   return {
     cwd: cwd as string | undefined,
@@ -52,6 +57,7 @@ export function checkProgrammaticOptions(options: unknown): SplitOptions {
     onReject: onReject as HealthChecksOptions['onReject'],
     resolver,
     checks: normalizeChecks(checks),
+    onShutdown: onShutdown as (() => unknown) | undefined,
     config,
   };
 }

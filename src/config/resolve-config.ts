@@ -91,6 +91,16 @@ export interface ResolvedConfig {
   readonly endpoints: ReadonlyMap<string, EndpointKind>;
   /** The dependency checks readiness depends on (code only). */
   readonly checks: readonly NormalizedCheck[];
+  /** What a shutdown does, every default filled in, and the code it runs last. */
+  readonly shutdown: ShutdownSettings;
+}
+
+/** `shutdown`, with its defaults, and `onShutdown`. */
+export interface ShutdownSettings {
+  readonly signals: readonly NodeJS.Signals[];
+  readonly drainDelay: number;
+  readonly timeout: number;
+  readonly onShutdown: (() => unknown) | undefined;
 }
 
 /** The probe endpoints: what each answers is in `src/lifecycle/probe-answers.ts`. */
@@ -109,7 +119,7 @@ export function resolveConfig(
   entryDirs?: readonly string[],
   mode: ResolveMode = {},
 ): ResolvedConfig {
-  const { cwd, configFile, onReject, resolver, checks, config: optionConfig } = checkProgrammaticOptions(withoutUndefined(options));
+  const { cwd, configFile, onReject, resolver, checks, onShutdown, config: optionConfig } = checkProgrammaticOptions(withoutUndefined(options));
   const fromOptions = checked(optionConfig, OPTIONS_SOURCE, PROGRAMMATIC_KEYS);
   const { found: loaded, searched, passedOver } = findConfig({ cwd, configFile }, entryDirs);
   const file = loaded === null ? undefined : { source: fileSource(loaded.filepath), content: loaded.config };
@@ -143,6 +153,12 @@ export function resolveConfig(
     resolver,
     endpoints,
     checks,
+    shutdown: {
+      signals: (merged.shutdown?.signals ?? ['SIGTERM', 'SIGINT']) as NodeJS.Signals[],
+      drainDelay: merged.shutdown?.drainDelay ?? 5000,
+      timeout: merged.shutdown?.timeout ?? 30000,
+      onShutdown,
+    },
   };
 }
 
@@ -228,13 +244,10 @@ function resolveProbe(
   endpointPaths: readonly string[],
 ): ResolvedProbe | undefined {
   const merging = { ...DEFAULTS.probe, ...merged.probe };
-  // The endpoints are probe paths: they join a list of paths, and are the list of a local-address probe with none.
+  // The endpoints are probe paths: they join a list of paths, and with none they are the list, so that a token never
+  // opens every route because the endpoints made probe.paths seem unneeded.
   const paths =
-    merging.paths !== undefined
-      ? [...new Set([...merging.paths, ...endpointPaths])]
-      : merging.localAddress === true && endpointPaths.length > 0
-        ? [...endpointPaths]
-        : undefined;
+    merging.paths !== undefined ? [...new Set([...merging.paths, ...endpointPaths])] : endpointPaths.length > 0 ? [...endpointPaths] : undefined;
   const probe = { ...merging, paths };
   const variable = probe.valueEnv;
   const resolved = resolveTokens(fromOptions.config.probe?.value, fromFile?.config.probe?.value, env, variable);

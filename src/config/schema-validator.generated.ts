@@ -4,7 +4,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"HealthChecksConfig","description":"Configuration for koa-allow-healthchecks: which Host headers a Koa app accepts, and how authenticated health probes get past that check.","type":"object","additionalProperties":false,"properties":{"$schema":{"description":"The JSON Schema this file follows, for editor autocompletion. Ignored at runtime.","type":"string","examples":["./node_modules/koa-allow-healthchecks/schema.json"]},"allowedHosts":{"description":"Host patterns the app answers to. \"example.com\" matches that name on any port; \".example.com\" the domain and all its subdomains; \"*.example.com\" subdomains only; \"example.com:8443\" that host on that port only; \"10.1.2.3\" and \"[::1]\" an IP literal; \"10.0.0.0/8\" and \"fd00::/8\" an IP range; \"*\" any valid host. Defaults to [\".localhost\", \"127.0.0.1\", \"[::1]\"].","type":"array","minItems":1,"items":{"type":"string","minLength":1},"examples":[["example.com",".example.org"],["api.example.com","10.0.0.0/8"]]},"allowedHostsEnv":{"description":"Name of the environment variable that can hold allowedHosts as a comma-separated list (ALLOWED_HOSTS=example.com,.example.org). When it is set, it replaces the config file's allowedHosts; an allowedHosts option in code replaces both. false: read no variable.","anyOf":[{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},{"const":false}],"default":"ALLOWED_HOSTS","examples":["ALLOWED_HOSTS",false]},"probe":{"description":"The probe bypass: a request carrying a configured token in the probe header passes whatever its Host, and with localAddress on, so does a request whose Host is the address it arrived on.","type":"object","additionalProperties":false,"properties":{"header":{"description":"Name of the request header that carries the probe token, case-insensitive.","type":"string","pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$","default":"X-Health","examples":["X-Health"]},"value":{"description":"The accepted token, or several for rotation. Prefer the environment variable named by valueEnv: a token in a config file is a secret in source control.","anyOf":[{"type":"string","minLength":1,"pattern":"^[!-~](?:[ -~]*[!-~])?$"},{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"pattern":"^[!-~](?:[ -~]*[!-~])?$"}}],"examples":["replace-with-a-long-random-value",["old-token","new-token"]]},"valueEnv":{"description":"Name of the environment variable that holds the token. A comma-separated value gives several tokens.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","default":"HEALTH_CHECK_HEADER_VALUE","examples":["HEALTH_CHECK_HEADER_VALUE"]},"paths":{"description":"When set, the bypass works only on these exact paths; the query string is ignored.","type":"array","minItems":1,"items":{"type":"string","pattern":"^/[^?#\\s]*$"},"examples":[["/health-check/","/ready"]]},"methods":{"description":"HTTP methods that may use the bypass.","type":"array","minItems":1,"items":{"type":"string","enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"default":["GET","HEAD"],"examples":[["GET","HEAD"]]},"localAddress":{"description":"Also treat as a probe, with no token, a request whose Host is the very IP address (and port, if it names one) the connection arrived on, and which carries no X-Forwarded-Host or Forwarded header: what the kubelet, AWS ALB and Google Cloud health checks send. Requires probe.paths.","type":"boolean","default":false,"examples":[true]}},"examples":[{"header":"X-Health","paths":["/health-check/","/ready"]}]},"exemptPaths":{"description":"Paths that skip the host check with no header at all, for probers that cannot send one (AWS ALB, GCP). GET and HEAD only, exact path, query string ignored.","type":"array","items":{"type":"string","pattern":"^/[^?#\\s]*$"},"examples":[["/health-check/"]]},"endpoints":{"description":"Probe endpoints the package answers itself, GET and HEAD, with JSON and Cache-Control: no-store: liveness (200 while the process answers), readiness (200 when every critical check passes; 503 starting, unready or draining) and startup (503 until every critical check has first passed). Their paths join probe.paths. A request to them still passes the host policy only as a probe or with an allowed host.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"liveness":{"description":"The liveness endpoint's path.","type":"string","pattern":"^/[^?#\\s]*$","examples":["/livez"]},"readiness":{"description":"The readiness endpoint's path.","type":"string","pattern":"^/[^?#\\s]*$","examples":["/readyz"]},"startup":{"description":"The startup endpoint's path.","type":"string","pattern":"^/[^?#\\s]*$","examples":["/startupz"]}},"examples":[{"liveness":"/livez","readiness":"/readyz","startup":"/startupz"}]},"trustProxy":{"description":"Validate X-Forwarded-Host instead of Host. Defaults to the Koa app's `proxy` setting.","type":"boolean","examples":[false]},"rejectStatus":{"description":"HTTP status code sent when the host is not allowed.","type":"integer","minimum":400,"maximum":499,"default":400,"examples":[400,421]},"reportOnly":{"description":"Report-only mode, for rolling out: a request the allowlist would reject goes on to the app, with ctx.state.healthCheck.wouldReject set to the reason, and is reported to onReject, the diagnostics channel and the counters.","type":"boolean","default":false,"examples":[true]},"watch":{"description":"Reload when this config file changes, debounced. A file that fails to load keeps the last good policy and is reported as a warning (KOA_ALLOW_HEALTHCHECKS_RELOAD_FAILED) and on the koa-allow-healthchecks:reload diagnostics channel. The watcher never keeps the process alive.","type":"boolean","default":false,"examples":[true]}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","title":"HealthChecksConfig","description":"Configuration for koa-allow-healthchecks: which Host headers a Koa app accepts, and how authenticated health probes get past that check.","type":"object","additionalProperties":false,"properties":{"$schema":{"description":"The JSON Schema this file follows, for editor autocompletion. Ignored at runtime.","type":"string","examples":["./node_modules/koa-allow-healthchecks/schema.json"]},"allowedHosts":{"description":"Host patterns the app answers to. \"example.com\" matches that name on any port; \".example.com\" the domain and all its subdomains; \"*.example.com\" subdomains only; \"example.com:8443\" that host on that port only; \"10.1.2.3\" and \"[::1]\" an IP literal; \"10.0.0.0/8\" and \"fd00::/8\" an IP range; \"*\" any valid host. Defaults to [\".localhost\", \"127.0.0.1\", \"[::1]\"].","type":"array","minItems":1,"items":{"type":"string","minLength":1},"examples":[["example.com",".example.org"],["api.example.com","10.0.0.0/8"]]},"allowedHostsEnv":{"description":"Name of the environment variable that can hold allowedHosts as a comma-separated list (ALLOWED_HOSTS=example.com,.example.org). When it is set, it replaces the config file's allowedHosts; an allowedHosts option in code replaces both. false: read no variable.","anyOf":[{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},{"const":false}],"default":"ALLOWED_HOSTS","examples":["ALLOWED_HOSTS",false]},"probe":{"description":"The probe bypass: a request carrying a configured token in the probe header passes whatever its Host, and with localAddress on, so does a request whose Host is the address it arrived on.","type":"object","additionalProperties":false,"properties":{"header":{"description":"Name of the request header that carries the probe token, case-insensitive.","type":"string","pattern":"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$","default":"X-Health","examples":["X-Health"]},"value":{"description":"The accepted token, or several for rotation. Prefer the environment variable named by valueEnv: a token in a config file is a secret in source control.","anyOf":[{"type":"string","minLength":1,"pattern":"^[!-~](?:[ -~]*[!-~])?$"},{"type":"array","minItems":1,"items":{"type":"string","minLength":1,"pattern":"^[!-~](?:[ -~]*[!-~])?$"}}],"examples":["replace-with-a-long-random-value",["old-token","new-token"]]},"valueEnv":{"description":"Name of the environment variable that holds the token. A comma-separated value gives several tokens.","type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","default":"HEALTH_CHECK_HEADER_VALUE","examples":["HEALTH_CHECK_HEADER_VALUE"]},"paths":{"description":"When set, the bypass works only on these exact paths; the query string is ignored.","type":"array","minItems":1,"items":{"type":"string","pattern":"^/[^?#\\s]*$"},"examples":[["/health-check/","/ready"]]},"methods":{"description":"HTTP methods that may use the bypass.","type":"array","minItems":1,"items":{"type":"string","enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"default":["GET","HEAD"],"examples":[["GET","HEAD"]]},"localAddress":{"description":"Also treat as a probe, with no token, a request whose Host is the very IP address (and port, if it names one) the connection arrived on, and which carries no X-Forwarded-Host or Forwarded header: what the kubelet, AWS ALB and Google Cloud health checks send. Requires probe.paths.","type":"boolean","default":false,"examples":[true]}},"examples":[{"header":"X-Health","paths":["/health-check/","/ready"]}]},"exemptPaths":{"description":"Paths that skip the host check with no header at all, for probers that cannot send one (AWS ALB, GCP). GET and HEAD only, exact path, query string ignored.","type":"array","items":{"type":"string","pattern":"^/[^?#\\s]*$"},"examples":[["/health-check/"]]},"endpoints":{"description":"Probe endpoints the package answers itself, GET and HEAD, with JSON and Cache-Control: no-store: liveness (200 while the process answers), readiness (200 when every critical check passes; 503 starting, unready or draining) and startup (503 until every critical check has first passed). Their paths join probe.paths. A request to them still passes the host policy only as a probe or with an allowed host.","type":"object","additionalProperties":false,"minProperties":1,"properties":{"liveness":{"description":"The liveness endpoint's path.","type":"string","pattern":"^/[^?#\\s]*$","examples":["/livez"]},"readiness":{"description":"The readiness endpoint's path.","type":"string","pattern":"^/[^?#\\s]*$","examples":["/readyz"]},"startup":{"description":"The startup endpoint's path.","type":"string","pattern":"^/[^?#\\s]*$","examples":["/startupz"]}},"examples":[{"liveness":"/livez","readiness":"/readyz","startup":"/startupz"}]},"shutdown":{"description":"What guard.lifecycle(server) does on a signal: readiness turns 503 draining at once; the server keeps serving for drainDelay ms, then stops accepting, ends each connection after its response in flight, closes idle keep-alive connections, waits up to timeout ms for the rest and for onShutdown, and the process exits 0 (1 when timeout forced it). A second signal exits 1 at once.","type":"object","additionalProperties":false,"properties":{"signals":{"description":"The signals that start a shutdown.","type":"array","minItems":1,"items":{"enum":["SIGTERM","SIGINT","SIGHUP","SIGQUIT","SIGUSR1","SIGUSR2"]},"default":["SIGTERM","SIGINT"],"examples":[["SIGTERM","SIGINT"]]},"drainDelay":{"description":"Milliseconds to keep serving after the signal, while load balancers see readiness fail and stop sending.","type":"integer","minimum":0,"maximum":600000,"default":5000,"examples":[5000]},"timeout":{"description":"Milliseconds, after drainDelay, to wait for the requests in flight and onShutdown before the exit is forced (exit code 1).","type":"integer","minimum":1,"maximum":600000,"default":30000,"examples":[30000]}},"examples":[{"signals":["SIGTERM","SIGINT"],"drainDelay":5000,"timeout":30000}]},"trustProxy":{"description":"Validate X-Forwarded-Host instead of Host. Defaults to the Koa app's `proxy` setting.","type":"boolean","examples":[false]},"rejectStatus":{"description":"HTTP status code sent when the host is not allowed.","type":"integer","minimum":400,"maximum":499,"default":400,"examples":[400,421]},"reportOnly":{"description":"Report-only mode, for rolling out: a request the allowlist would reject goes on to the app, with ctx.state.healthCheck.wouldReject set to the reason, and is reported to onReject, the diagnostics channel and the counters.","type":"boolean","default":false,"examples":[true]},"watch":{"description":"Reload when this config file changes, debounced. A file that fails to load keeps the last good policy and is reported as a warning (KOA_ALLOW_HEALTHCHECKS_RELOAD_FAILED) and on the koa-allow-healthchecks:reload diagnostics channel. The watcher never keeps the process alive.","type":"boolean","default":false,"examples":[true]}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = ((text) => { let count = 0; for (const _ of text) count++; return count; });
 const pattern0 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
@@ -625,10 +625,12 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data.trustProxy !== undefined){
-let data20 = data.trustProxy;
-if(typeof data20 !== "boolean"){
-const err46 = {instancePath:instancePath+"/trustProxy",schemaPath:"#/properties/trustProxy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.trustProxy.type,parentSchema:schema11.properties.trustProxy,data:data20};
+if(data.shutdown !== undefined){
+let data20 = data.shutdown;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key3 in data20){
+if(!(((key3 === "signals") || (key3 === "drainDelay")) || (key3 === "timeout"))){
+const err46 = {instancePath:instancePath+"/shutdown",schemaPath:"#/properties/shutdown/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.shutdown,data:data20};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -638,10 +640,11 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data.rejectStatus !== undefined){
-let data21 = data.rejectStatus;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err47 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.rejectStatus.type,parentSchema:schema11.properties.rejectStatus,data:data21};
+if(data20.signals !== undefined){
+let data21 = data20.signals;
+if(Array.isArray(data21)){
+if(data21.length < 1){
+const err47 = {instancePath:instancePath+"/shutdown/signals",schemaPath:"#/properties/shutdown/properties/signals/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.shutdown.properties.signals,data:data21};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -650,9 +653,11 @@ vErrors.push(err47);
 }
 errors++;
 }
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 > 499 || isNaN(data21)){
-const err48 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/maximum",keyword:"maximum",params:{comparison: "<=", limit: 499},message:"must be <= 499",schema:499,parentSchema:schema11.properties.rejectStatus,data:data21};
+const len5 = data21.length;
+for(let i5=0; i5<len5; i5++){
+let data22 = data21[i5];
+if(!((((((data22 === "SIGTERM") || (data22 === "SIGINT")) || (data22 === "SIGHUP")) || (data22 === "SIGQUIT")) || (data22 === "SIGUSR1")) || (data22 === "SIGUSR2"))){
+const err48 = {instancePath:instancePath+"/shutdown/signals/" + i5,schemaPath:"#/properties/shutdown/properties/signals/items/enum",keyword:"enum",params:{allowedValues: schema11.properties.shutdown.properties.signals.items.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.shutdown.properties.signals.items.enum,parentSchema:schema11.properties.shutdown.properties.signals.items,data:data22};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -661,8 +666,10 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(data21 < 400 || isNaN(data21)){
-const err49 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/minimum",keyword:"minimum",params:{comparison: ">=", limit: 400},message:"must be >= 400",schema:400,parentSchema:schema11.properties.rejectStatus,data:data21};
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/shutdown/signals",schemaPath:"#/properties/shutdown/properties/signals/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.shutdown.properties.signals.type,parentSchema:schema11.properties.shutdown.properties.signals,data:data21};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -672,11 +679,10 @@ vErrors.push(err49);
 errors++;
 }
 }
-}
-if(data.reportOnly !== undefined){
-let data22 = data.reportOnly;
-if(typeof data22 !== "boolean"){
-const err50 = {instancePath:instancePath+"/reportOnly",schemaPath:"#/properties/reportOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.reportOnly.type,parentSchema:schema11.properties.reportOnly,data:data22};
+if(data20.drainDelay !== undefined){
+let data23 = data20.drainDelay;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err50 = {instancePath:instancePath+"/shutdown/drainDelay",schemaPath:"#/properties/shutdown/properties/drainDelay/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.shutdown.properties.drainDelay.type,parentSchema:schema11.properties.shutdown.properties.drainDelay,data:data23};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -685,11 +691,9 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-if(data.watch !== undefined){
-let data23 = data.watch;
-if(typeof data23 !== "boolean"){
-const err51 = {instancePath:instancePath+"/watch",schemaPath:"#/properties/watch/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.watch.type,parentSchema:schema11.properties.watch,data:data23};
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 > 600000 || isNaN(data23)){
+const err51 = {instancePath:instancePath+"/shutdown/drainDelay",schemaPath:"#/properties/shutdown/properties/drainDelay/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema11.properties.shutdown.properties.drainDelay,data:data23};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -698,15 +702,147 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-}
-else {
-const err52 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(data23 < 0 || isNaN(data23)){
+const err52 = {instancePath:instancePath+"/shutdown/drainDelay",schemaPath:"#/properties/shutdown/properties/drainDelay/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.shutdown.properties.drainDelay,data:data23};
 if(vErrors === null){
 vErrors = [err52];
 }
 else {
 vErrors.push(err52);
+}
+errors++;
+}
+}
+}
+if(data20.timeout !== undefined){
+let data24 = data20.timeout;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err53 = {instancePath:instancePath+"/shutdown/timeout",schemaPath:"#/properties/shutdown/properties/timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.shutdown.properties.timeout.type,parentSchema:schema11.properties.shutdown.properties.timeout,data:data24};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 600000 || isNaN(data24)){
+const err54 = {instancePath:instancePath+"/shutdown/timeout",schemaPath:"#/properties/shutdown/properties/timeout/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000",schema:600000,parentSchema:schema11.properties.shutdown.properties.timeout,data:data24};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+if(data24 < 1 || isNaN(data24)){
+const err55 = {instancePath:instancePath+"/shutdown/timeout",schemaPath:"#/properties/shutdown/properties/timeout/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.shutdown.properties.timeout,data:data24};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/shutdown",schemaPath:"#/properties/shutdown/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.shutdown.type,parentSchema:schema11.properties.shutdown,data:data20};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+if(data.trustProxy !== undefined){
+let data25 = data.trustProxy;
+if(typeof data25 !== "boolean"){
+const err57 = {instancePath:instancePath+"/trustProxy",schemaPath:"#/properties/trustProxy/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.trustProxy.type,parentSchema:schema11.properties.trustProxy,data:data25};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data.rejectStatus !== undefined){
+let data26 = data.rejectStatus;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err58 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.rejectStatus.type,parentSchema:schema11.properties.rejectStatus,data:data26};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 499 || isNaN(data26)){
+const err59 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/maximum",keyword:"maximum",params:{comparison: "<=", limit: 499},message:"must be <= 499",schema:499,parentSchema:schema11.properties.rejectStatus,data:data26};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+if(data26 < 400 || isNaN(data26)){
+const err60 = {instancePath:instancePath+"/rejectStatus",schemaPath:"#/properties/rejectStatus/minimum",keyword:"minimum",params:{comparison: ">=", limit: 400},message:"must be >= 400",schema:400,parentSchema:schema11.properties.rejectStatus,data:data26};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+if(data.reportOnly !== undefined){
+let data27 = data.reportOnly;
+if(typeof data27 !== "boolean"){
+const err61 = {instancePath:instancePath+"/reportOnly",schemaPath:"#/properties/reportOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.reportOnly.type,parentSchema:schema11.properties.reportOnly,data:data27};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+if(data.watch !== undefined){
+let data28 = data.watch;
+if(typeof data28 !== "boolean"){
+const err62 = {instancePath:instancePath+"/watch",schemaPath:"#/properties/watch/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.watch.type,parentSchema:schema11.properties.watch,data:data28};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+}
+else {
+const err63 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
 }
 errors++;
 }

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { decideCertificate } from '../core/certificate';
 import type { Decision, HealthCheckState, RequestFacts } from '../core/decide';
 import { connectionOf, proxyFactsOf, type NodeRequest } from '../http/read-request';
@@ -10,6 +11,7 @@ import { reportDecision } from '../observe/report-decision';
 import { copyStats, createStats, type HealthCheckStats } from '../observe/stats';
 import type { EndpointKind } from '../config/resolve-config';
 import { createProbeEndpoints } from '../lifecycle/probe-endpoints';
+import { createShutdown, type LifecycleServer } from '../lifecycle/shutdown';
 import type { ProbeAnswer } from '../lifecycle/probe-answers';
 import type { HealthChecksOptions } from '../options';
 import { decideStage, isFinal, readRequest, type Reader, type Stage } from './pipeline';
@@ -68,20 +70,34 @@ export interface Guard extends GuardControls {
   invalidate(hostname?: string): void;
   /** What a probe endpoint answers now; `details` (the check names and results) only for a request let in as a probe. */
   probeAnswer(kind: EndpointKind, details: boolean): ProbeAnswer;
+  /** A WebSocket connection let through, which a shutdown closes with 1001. */
+  trackWebSocket(socket: Duplex): void;
+  /** Drains `server` on the shutdown signals (see `createShutdown`). */
+  lifecycle(server: LifecycleServer): void;
 }
 
 /** Builds the policy now, synchronously, and throws `HealthChecksConfigError` when it is invalid. */
-export function createGuard(options: HealthChecksOptions | undefined): Guard {
+export function createGuard(options: HealthChecksOptions | undefined, { runsChecks = true }: { runsChecks?: boolean } = {}): Guard {
   const stats = createStats();
   const live = createLivePolicy(options, stats.resolver);
-  const endpoints = createProbeEndpoints(live.current.checks);
+  // The probe half answers no endpoint, so it runs no checks: the pair would call each dependency twice.
+  const checksOf = (settings: LiveSettings) => (runsChecks ? settings.checks : []);
+  const endpoints = createProbeEndpoints(checksOf(live.current));
+  const webSockets = new Set<Duplex>();
+  const shutdown = createShutdown({
+    settings: () => live.current.shutdown,
+    drainReadiness: () => endpoints.drain(),
+    webSockets: () => webSockets,
+    exit: (code) => process.exit(code),
+  });
 
   function finish(settings: LiveSettings, req: NodeRequest, request: RequestFacts, decision: Decision, reader: Reader, stage: Stage): Verdict {
     const reportOnly = settings.reportOnly && !decision.allowed && decision.reason !== 'invalid-target';
     // Read only when a rejection is explained, outside production.
     const context = decision.allowed ? undefined : () => rejectionContext(settings, req, request);
     if (isFinal(decision)) reportDecision(stats, decision, request, reportOnly, reader.env ?? 'development', context);
-    const endpoint = decision.allowed && stage !== 'probe' ? endpointOf(settings, request) : undefined;
+    // Report-only mode changes no answer: an endpoint is still answered, flagged, for a request it would reject.
+    const endpoint = (decision.allowed || reportOnly) && stage !== 'probe' ? endpointOf(settings, request) : undefined;
     const details = decision.allowed && (decision.state.via === 'header' || decision.state.via === 'localAddress');
     return { settings, request, decision, status: rejectStatusOf(decision, settings.rejectStatus), reportOnly, handOver: stage !== 'probe', endpoint, details };
   }
@@ -108,17 +124,22 @@ export function createGuard(options: HealthChecksOptions | undefined): Guard {
     // The checks are code only: a watched file never changes them, update() and reload() may.
     update: (next) => {
       live.update(next);
-      endpoints.follow(live.current.checks);
+      endpoints.follow(checksOf(live.current));
     },
     reload: () => {
       live.reload();
-      endpoints.follow(live.current.checks);
+      endpoints.follow(checksOf(live.current));
     },
     close: () => {
       live.close();
       endpoints.stop();
     },
     probeAnswer: (kind, details) => endpoints.answer(kind, details),
+    trackWebSocket: (socket) => {
+      webSockets.add(socket);
+      socket.once('close', () => webSockets.delete(socket));
+    },
+    lifecycle: (server) => shutdown.add(server),
     invalidate: (hostname) => live.current.resolver?.invalidate(hostname),
   };
 }

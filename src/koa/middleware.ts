@@ -1,6 +1,7 @@
 import type { Middleware, Next, ParameterizedContext } from 'koa';
 import { createGuard, type Guard, type GuardControls, type Verdict } from '../guard/guard';
 import type { Stage } from '../guard/pipeline';
+import type { LifecycleServer } from '../lifecycle/shutdown';
 import type { HealthCheckStats } from '../observe/stats';
 import type { HealthChecksOptions } from '../options';
 import { guardUpgrades, type GuardUpgradesOptions, type UpgradeServer } from '../upgrade/guard-upgrades';
@@ -62,6 +63,14 @@ export interface HealthChecksMiddleware extends LiveMiddleware {
    * `*.domain` entries and addresses in ranges.
    */
   caddyAsk: CaddyAsk;
+  /**
+   * Handles the shutdown signals (`shutdown.signals`) for `server`, an http, https or http2 server: readiness turns
+   * 503 `draining`, the server keeps serving for `shutdown.drainDelay`, then stops accepting, finishes the requests in
+   * flight (`Connection: close`, or GOAWAY over HTTP/2), closes idle keep-alive connections and WebSockets (1001),
+   * runs `onShutdown`, and the process exits 0, or 1 when `shutdown.timeout` forced it. A second signal exits 1 at
+   * once. Once per server.
+   */
+  lifecycle(server: LifecycleServer): void;
 }
 
 /**
@@ -79,6 +88,7 @@ export function healthChecks(options?: HealthChecksOptions): HealthChecksMiddlew
     guardUpgrades: (server: UpgradeServer, upgradeOptions?: GuardUpgradesOptions) => guardUpgrades(server, guard, upgradeOptions),
     invalidate: (hostname?: string) => guard.invalidate(hostname),
     caddyAsk: caddyAskOf(guard),
+    lifecycle: (server: LifecycleServer) => guard.lifecycle(server),
   });
 }
 
@@ -88,7 +98,7 @@ export function healthChecks(options?: HealthChecksOptions): HealthChecksMiddlew
  * it through. It removes the probe header from the request.
  */
 export function probeBypass(options?: HealthChecksOptions): LiveMiddleware {
-  const guard = createGuard(options);
+  const guard = createGuard(options, { runsChecks: false });
   return Object.assign(koaAdapter(guard, 'probe', 'probeBypassMiddleware', 'probeBypass()'), controlsOf(guard));
 }
 
@@ -139,6 +149,10 @@ function carryOut(ctx: ParameterizedContext, next: Next, verdict: Verdict, guard
     if (verdict.endpoint !== undefined) return answerEndpoint(ctx, guard.probeAnswer(verdict.endpoint, verdict.details));
     return next();
   }
-  if (verdict.reportOnly) return passReportOnly(ctx, next, decision, settings.onReject);
+  if (verdict.reportOnly) {
+    const { endpoint } = verdict;
+    const answer = endpoint === undefined ? next : () => answerEndpoint(ctx, guard.probeAnswer(endpoint, false));
+    return passReportOnly(ctx, answer, decision, settings.onReject);
+  }
   return answerRejection(ctx, decision, verdict.status, settings.onReject);
 }

@@ -34,6 +34,11 @@ export interface CheckRunner {
   ready(): boolean;
   /** Stops every timer; a run in flight finishes, and its result is dropped. */
   stop(): void;
+  /**
+   * Takes new definitions for the same checks (the same names): their functions and settings change from the next run
+   * on, and their states go on, so that readiness does not start over when `update()` builds the functions anew.
+   */
+  redefine(checks: readonly NormalizedCheck[]): void;
 }
 
 interface Mutable {
@@ -44,33 +49,48 @@ interface Mutable {
   failures: number;
   streak: number;
   everPassed: boolean;
+  /** A call that has not settled, even past its timeout: no other call starts until it does. */
+  pending: boolean;
 }
 
 /**
- * Starts the checks: each runs at once, then every `interval` after its previous run ended, so that a slow dependency
- * never has two runs in flight. A throw, a rejection or a run longer than `timeout` is a failure. A check's `passing`
+ * Starts the checks: each runs at once, then every `interval` after its previous run ended. A call that outlasts its
+ * timeout fails its run, and while it stays pending no other call to that dependency starts: each later run fails at
+ * once, so that a dependency that hangs never has two calls in flight. A throw, a rejection or a run longer than `timeout` is a failure. A check's `passing`
  * flips only after `failureThreshold` consecutive failures, or `successThreshold` consecutive successes; its first run
  * sets it either way. Timers are unref'd: they never keep the process alive.
  */
 export function startChecks(checks: readonly NormalizedCheck[], onRun: (change: CheckChange) => void = () => undefined): CheckRunner {
-  const states = new Map<string, Mutable>(checks.map((check) => [check.name, { passing: undefined, lastOk: undefined, durationMs: undefined, runs: 0, failures: 0, streak: 0, everPassed: false }]));
+  const states = new Map<string, Mutable>(checks.map((check) => [check.name, { passing: undefined, lastOk: undefined, durationMs: undefined, runs: 0, failures: 0, streak: 0, everPassed: false, pending: false }]));
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
 
-  const schedule = (check: NormalizedCheck, delay: number) => {
+  const schedule = (name: string, delay: number) => {
     const timer = setTimeout(() => {
       timers.delete(timer);
+      const check = definitions.get(name) as NormalizedCheck;
       void runOnce(check).then(() => {
-        if (!stopped) schedule(check, check.interval);
+        if (!stopped) schedule(name, (definitions.get(name) as NormalizedCheck).interval);
       });
     }, delay);
     timer.unref();
     timers.add(timer);
   };
 
+  const definitions = new Map(checks.map((check) => [check.name, check]));
+
+  // A call still pending from an earlier run (a dependency that hangs) is not joined by another: the run fails at once.
   const runOnce = async (check: NormalizedCheck) => {
+    const state = states.get(check.name) as Mutable;
+    if (state.pending) return record(check, false, 0);
     const started = performance.now();
-    const ok = await withTimeout(check.check, check.timeout);
+    state.pending = true;
+    const call = Promise.resolve().then(check.check);
+    call.then(
+      () => (state.pending = false),
+      () => (state.pending = false),
+    );
+    const ok = await withTimeout(call, check.timeout);
     if (stopped) return;
     record(check, ok, performance.now() - started);
   };
@@ -92,16 +112,19 @@ export function startChecks(checks: readonly NormalizedCheck[], onRun: (change: 
     onRun({ name: check.name, ok, passing, critical: check.critical, durationMs, changed: passing !== before });
   };
 
-  for (const check of checks) schedule(check, 0);
+  for (const check of checks) schedule(check.name, 0);
 
   return {
     states: () =>
-      checks.map((check) => {
+      [...definitions.values()].map((check) => {
         const { passing, lastOk, durationMs, runs, failures } = states.get(check.name) as Mutable;
         return { name: check.name, critical: check.critical, passing, lastOk, durationMs, runs, failures };
       }),
-    started: () => checks.every((check) => !check.critical || (states.get(check.name) as Mutable).everPassed),
-    ready: () => checks.every((check) => !check.critical || (states.get(check.name) as Mutable).passing === true),
+    started: () => [...definitions.values()].every((check) => !check.critical || (states.get(check.name) as Mutable).everPassed),
+    ready: () => [...definitions.values()].every((check) => !check.critical || (states.get(check.name) as Mutable).passing === true),
+    redefine: (next) => {
+      for (const check of next) definitions.set(check.name, check);
+    },
     stop: () => {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);
@@ -110,15 +133,15 @@ export function startChecks(checks: readonly NormalizedCheck[], onRun: (change: 
   };
 }
 
-/** Whether `check` resolved within `timeout` ms; a throw, a rejection or a timeout is `false`. */
-async function withTimeout(check: () => unknown, timeout: number): Promise<boolean> {
+/** Whether `call` resolved within `timeout` ms; a rejection or a timeout is `false`. */
+async function withTimeout(call: Promise<unknown>, timeout: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeout);
     timer.unref();
   });
   try {
-    return await Promise.race([Promise.resolve().then(check).then(() => true, () => false), expired]);
+    return await Promise.race([call.then(() => true, () => false), expired]);
   } finally {
     clearTimeout(timer);
   }

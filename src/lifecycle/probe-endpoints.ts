@@ -7,7 +7,7 @@ import { livenessAnswer, readinessAnswer, startupAnswer, type Phase, type ProbeA
 
 /** The probe endpoints' state: the checks running in the background, and the phase of the process. */
 export interface ProbeEndpoints {
-  /** Runs `checks` from now on: the running ones go on when they are the same checks, else they are replaced. */
+  /** Runs `checks` from now on: checks of the same names go on with their states, others start over. After `stop()`, nothing. */
   follow(checks: readonly NormalizedCheck[]): void;
   answer(kind: EndpointKind, details: boolean): ProbeAnswer;
   /** The checks, as `stats()` shows them. */
@@ -21,12 +21,16 @@ export function createProbeEndpoints(checks: readonly NormalizedCheck[]): ProbeE
   let running = checks;
   let runner: CheckRunner = startChecks(checks, publishCheck);
   let phase: Phase = 'serving';
+  let stopped = false;
   return {
     follow(next) {
-      if (next === running || sameChecks(running, next)) return;
-      runner.stop();
+      if (stopped || next === running) return;
+      if (sameNames(running, next)) runner.redefine(next);
+      else {
+        runner.stop();
+        runner = startChecks(next, publishCheck);
+      }
       running = next;
-      runner = startChecks(next, publishCheck);
     },
     answer(kind, details) {
       if (kind === 'liveness') return livenessAnswer();
@@ -42,12 +46,14 @@ export function createProbeEndpoints(checks: readonly NormalizedCheck[]): ProbeE
     drain: () => {
       phase = 'draining';
     },
-    stop: () => runner.stop(),
+    stop: () => {
+      stopped = true;
+      runner.stop();
+    },
   };
 }
 
-/** The same checks: the same names, functions and settings, so that a reload of the file keeps them running. */
-function sameChecks(a: readonly NormalizedCheck[], b: readonly NormalizedCheck[]): boolean {
-  const keys = ['name', 'check', 'timeout', 'interval', 'critical', 'failureThreshold', 'successThreshold'] as const;
-  return a.length === b.length && a.every((check, index) => keys.every((key) => check[key] === b[index]?.[key]));
+/** The same checks by name: redefined in place, their states kept; other names start the checks over. */
+function sameNames(a: readonly NormalizedCheck[], b: readonly NormalizedCheck[]): boolean {
+  return a.length === b.length && a.every((check, index) => check.name === b[index]?.name);
 }

@@ -49,7 +49,7 @@ export function guardUpgrades(server: UpgradeServer, guard: Guard, options: Guar
   server.emit = function emitWithUpgradeGuard(this: UpgradeServer, event: string | symbol, ...args: unknown[]): boolean {
     if (event === 'upgrade') {
       const [req, socket] = args as [NodeRequest, Duplex];
-      return carryOut(guard.check(req, reader, 'upgrade'), socket, (verdict) => admitUpgrade(req, socket, verdict), () => emit.call(this, event, ...args));
+      return carryOut(guard.check(req, reader, 'upgrade'), socket, (verdict) => admitUpgrade(req, socket, verdict, guard), () => emit.call(this, event, ...args));
     }
     if (event === 'stream' && isExtendedConnect(args[1])) {
       const [stream, headers, , rawHeaders] = args as [ServerHttp2Stream, IncomingHttpHeaders, number, string[]];
@@ -77,9 +77,10 @@ function carryOut(verdict: Verdict | Promise<Verdict>, channel: Duplex, admit: (
 }
 
 /** Lets an HTTP/1.1 upgrade go on, with its target in origin-form, or answers it and closes the socket. */
-function admitUpgrade(req: NodeRequest, socket: Duplex, { decision, request, reportOnly, status }: Verdict): boolean {
+function admitUpgrade(req: NodeRequest, socket: Duplex, { decision, request, reportOnly, status }: Verdict, guard: Guard): boolean {
   if (decision.allowed || reportOnly) {
     if (decision.allowed && request.target?.form === 'absolute') req.url = request.target.originForm;
+    if (String(req.headers.upgrade).toLowerCase() === 'websocket') guard.trackWebSocket(socket);
     return true;
   }
   socket.on('error', () => socket.destroy());

@@ -1,0 +1,80 @@
+import type { Server } from 'node:http';
+import type { Http2SecureServer, Http2Server } from 'node:http2';
+import type { Duplex } from 'node:stream';
+import type { ShutdownSettings } from '../config/resolve-config';
+import { trackConnections, type ConnectionTracker } from './connections';
+import { trackSessions } from './sessions';
+
+/** An http, https or http2 server that `lifecycle()` can drain. */
+export type LifecycleServer = Server | Http2Server | Http2SecureServer;
+
+/** What a shutdown needs from the guard around it. */
+export interface ShutdownDependencies {
+  /** The shutdown settings in force when the signal comes. */
+  settings(): ShutdownSettings;
+  /** Readiness answers 503 `draining` from now on. */
+  drainReadiness(): void;
+  /** The WebSocket connections the guard let through, to close with 1001 (going away) after the drain delay. */
+  webSockets(): Iterable<Duplex>;
+  exit(code: number): void;
+}
+
+/** The shutdown of a process: one per guard, for every server given to `add()`. */
+export interface Shutdown {
+  add(server: LifecycleServer): void;
+}
+
+/** A WebSocket close frame, server to client (unmasked), with status 1001 "going away" (RFC 6455 section 7.4.1). */
+const GOING_AWAY = Buffer.from([0x88, 0x02, 0x03, 0xe9]);
+
+/**
+ * On the first of `signals`: readiness fails at once; every server keeps serving for `drainDelay`; then each stops
+ * accepting and drains (see `trackConnections` and `trackSessions`), WebSockets get 1001; `onShutdown` runs once the
+ * requests in flight are done; and the process exits 0, or 1 when the `timeout` forced it or `onShutdown` failed. A
+ * second signal exits 1 at once.
+ */
+export function createShutdown(dependencies: ShutdownDependencies): Shutdown {
+  const trackers = new Map<LifecycleServer, ConnectionTracker>();
+  let listening = false;
+  let started = false;
+
+  const onSignal = () => {
+    if (started) return dependencies.exit(1);
+    started = true;
+    void run(dependencies, [...trackers.values()]);
+  };
+
+  return {
+    add(server) {
+      if (trackers.has(server)) throw new TypeError('lifecycle(server) was already called for this server: call it once per server.');
+      trackers.set(server, isHttp2(server) ? trackSessions(server) : trackConnections(server as Server));
+      if (listening) return;
+      listening = true;
+      for (const signal of dependencies.settings().signals) process.on(signal, onSignal);
+    },
+  };
+}
+
+async function run(dependencies: ShutdownDependencies, trackers: readonly ConnectionTracker[]): Promise<void> {
+  const { drainDelay, timeout, onShutdown } = dependencies.settings();
+  dependencies.drainReadiness();
+  await new Promise((resolve) => setTimeout(resolve, drainDelay));
+  const deadline = setTimeout(() => dependencies.exit(1), timeout);
+  for (const socket of dependencies.webSockets()) {
+    if (socket.writable) socket.end(GOING_AWAY);
+  }
+  const drained = await Promise.all(trackers.map((tracker) => tracker.drain(timeout)));
+  let code = drained.some((result) => result.forced) ? 1 : 0;
+  try {
+    await onShutdown?.();
+  } catch {
+    code = 1;
+  }
+  clearTimeout(deadline);
+  dependencies.exit(code);
+}
+
+/** An http or https server can close its idle connections itself; an HTTP/2 server has sessions instead. */
+function isHttp2(server: LifecycleServer): server is Http2Server | Http2SecureServer {
+  return !('closeIdleConnections' in server);
+}
