@@ -12,7 +12,7 @@ const validatorScript = require('../scripts/generate-validator.js') as { generat
 
 // The options type is the schema's type plus the programmatic-only keys: checked at compile time.
 type ConfigKeys = Exclude<keyof HealthChecksConfig, '$schema'>;
-type OptionKeys = Exclude<keyof HealthChecksOptions, 'cwd' | 'configFile' | 'onReject' | 'resolveHost' | 'resolveCache' | 'resolveConcurrency' | 'resolveTimeout' | 'checks'>;
+type OptionKeys = Exclude<keyof HealthChecksOptions, 'cwd' | 'configFile' | 'onReject' | 'resolveHost' | 'resolveCache' | 'resolveConcurrency' | 'resolveTimeout' | 'checks' | 'onShutdown'>;
 const sameKeys: [ConfigKeys] extends [OptionKeys] ? ([OptionKeys] extends [ConfigKeys] ? true : false) : false = true;
 
 describe('the TypeScript types, the compiled validator and the JSON Schema', () => {
