@@ -97,7 +97,9 @@ describe('the CLI in CI, and where its answers come from', () => {
   describe('probe endpoints', () => {
     it('check lists them, and explain says the middleware answers one', async () => {
       const cwd = makeProject({ '.healthchecksrc.json': { allowedHosts: ['example.com'], endpoints: { readiness: '/readyz', liveness: '/livez' } } });
-      expect((await run(['check', '--cwd', cwd])).stdout).to.include('endpoints: liveness /livez, readiness /readyz (answered by the middleware; they are probe paths)');
+      const checked = (await run(['check', '--cwd', cwd])).stdout;
+      expect(checked).to.include('endpoints: liveness /livez, readiness /readyz (answered by the middleware; they are probe paths)');
+      expect(checked).to.include('shutdown (with guard.lifecycle(server)): on SIGTERM, SIGINT, drain for 5000 ms, then wait up to 30000 ms');
       const explained = await run(['explain', '--cwd', cwd, '--host', 'example.com', '--path', '/readyz']);
       expect(explained.stdout).to.include('answered by: the readiness endpoint');
       expect((await run(['explain', '--cwd', cwd, '--host', 'example.com', '--path', '/readyz', '--method', 'POST'])).stdout).not.to.include('answered by');

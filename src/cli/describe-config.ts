@@ -25,6 +25,8 @@ export interface RedactedConfig {
   exemptPaths: readonly string[];
   /** The probe endpoints by kind, and the names of the checks given in code (none from the command line). */
   endpoints: Record<string, string>;
+  /** What `lifecycle(server)` does on a signal. */
+  shutdown: { signals: readonly string[]; drainDelay: number; timeout: number };
   trustProxy: boolean | 'app.proxy';
   rejectStatus: number;
   reportOnly: boolean;
@@ -55,6 +57,7 @@ export function redactConfig(resolved: ResolvedConfig): RedactedConfig {
           },
     exemptPaths: resolved.exemptPaths,
     endpoints: Object.fromEntries([...resolved.endpoints].map(([path, kind]) => [kind, path])),
+    shutdown: { signals: resolved.shutdown.signals, drainDelay: resolved.shutdown.drainDelay, timeout: resolved.shutdown.timeout },
     trustProxy: resolved.trustProxy ?? 'app.proxy',
     rejectStatus: resolved.rejectStatus,
     reportOnly: resolved.reportOnly,
@@ -142,6 +145,8 @@ export function formatConfig(filepath: string | undefined, searched: readonly st
   lines.push(`exemptPaths: ${config.exemptPaths.length === 0 ? 'none' : config.exemptPaths.join(', ')}`);
   const endpoints = Object.entries(config.endpoints);
   if (endpoints.length > 0) lines.push(`endpoints: ${endpoints.map(([kind, path]) => `${kind} ${path}`).join(', ')} (answered by the middleware; they are probe paths)`);
+  const { signals, drainDelay, timeout } = config.shutdown;
+  lines.push(`shutdown (with guard.lifecycle(server)): on ${signals.join(', ')}, drain for ${drainDelay} ms, then wait up to ${timeout} ms`);
   lines.push(`trustProxy: ${config.trustProxy === 'app.proxy' ? "follows the Koa app's proxy setting" : String(config.trustProxy)}`);
   lines.push(`rejectStatus: ${config.rejectStatus}`);
   if (config.reportOnly) lines.push('reportOnly: on (requests that would be rejected go on to the app, flagged)');
