@@ -146,7 +146,7 @@ function footprintTable(footprint) {
 }
 
 export function markdown(results) {
-  const { machine, throughput, micro, startup, sizes, footprint } = results;
+  const { machine, throughput, micro, startup, sizes, footprint, lifecycle } = results;
   const targets = verdicts(results);
   return [
     `Measured ${machine.date} on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.platform}, with \`npm run bench\`.`,
@@ -186,5 +186,25 @@ export function markdown(results) {
           '',
           `Installed size is the bytes of every file under node_modules. This package's tree: ${footprint[0].packages.join(', ')}.`,
         ]),
+    ...(lifecycle === undefined ? [] : lifecycleSection(lifecycle)),
   ].join('\n');
+}
+
+/** The rolling restart side by side, and the probe flood. */
+function lifecycleSection({ rollingRestarts, probeFlood }) {
+  const names = { package: 'koa-allow-healthchecks (endpoints + lifecycle)', terminus: '@godaddy/terminus, same Koa app', plain: 'plain Koa, exits on SIGTERM' };
+  const flood = probeFlood;
+  return [
+    '',
+    '### A rolling restart behind HAProxy (5 restarts, retries 0, drainDelay 1000 ms, 6 clients, half the requests 500 ms)',
+    '',
+    table(['app', 'requests', 'failed', '5xx', 'p99 during restarts', 'exit (code or signal)'], rollingRestarts.map((row) => [names[row.kind] ?? row.kind, row.requests, row.failed, row.fiveXX, row.p99Ms === null ? '' : `${row.p99Ms} ms`, row.exitCodes.join(' ')])),
+    '',
+    `### A flood of ${flood.probes.toLocaleString('en')} probes against the readiness endpoint`,
+    '',
+    table(
+      ['dependency calls', 'calls the interval alone makes', 'probe req/s', 'ordinary allowed request req/s', 'ordinary ÷ probe'],
+      [[flood.dependencyCalls, flood.expectedCalls, flood.probeRps.toLocaleString('en'), flood.ordinaryRps.toLocaleString('en'), flood.costRatio.toFixed(3)]],
+    ),
+  ];
 }

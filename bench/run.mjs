@@ -1,7 +1,7 @@
 // npm run bench: every benchmark in one run. Prints a Markdown report, writes bench/results.json, and replaces the
 // report in BENCHMARKS.md between its markers. Set BENCH_QUICK=1 for a short smoke run (not for figures), pass
-// --report to rebuild the report from bench/results.json without measuring again, or --only=startup,footprint to
-// measure those two again and keep the other figures of bench/results.json.
+// --report to rebuild the report from bench/results.json without measuring again, or --only=startup,footprint (and/or
+// lifecycle) to measure those again and keep the other figures of bench/results.json.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import { runFlood, runUpdateSoak } from './live.mjs';
 import { runMicro, runResolverMicro, SIZES } from './micro.mjs';
 import { markdown } from './report.mjs';
 import { runFootprint } from './footprint.mjs';
+import { runProbeFlood, runRollingRestarts } from './lifecycle.mjs';
 import { runStartup } from './startup.mjs';
 import { runThroughput } from './throughput.mjs';
 
@@ -19,7 +20,7 @@ const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--onl
 const results = process.argv.includes('--report')
   ? JSON.parse(readFileSync(resultsPath, 'utf8'))
   : only !== undefined
-    ? measureOnly(only)
+    ? await measureOnly(only)
     : await measure();
 const report = markdown(results);
 console.log(report);
@@ -57,21 +58,32 @@ async function measure() {
   const floodControl = await runFlood({ ...floodOptions, mode: 'control' });
   log('update() soak');
   const updateSoak = await runUpdateSoak({ seconds: quick ? 5 : 60 });
+  const lifecycle = await measureLifecycle(log, quick);
   log('done');
-  const measured = { machine, quick, startup, footprint, micro, resolver, flood, floodControl, updateSoak, throughput, sizes: SIZES };
+  const measured = { machine, quick, startup, footprint, micro, resolver, flood, floodControl, updateSoak, throughput, lifecycle, sizes: SIZES };
   writeFileSync(resultsPath, `${JSON.stringify(measured, null, 2)}\n`);
   return measured;
 }
 
+/** The rolling restart behind HAProxy, side by side, and the probe flood against the readiness endpoint. */
+async function measureLifecycle(log, quick = false) {
+  log('rolling restarts behind HAProxy: this package, terminus, plain Koa');
+  const rollingRestarts = await runRollingRestarts({ restarts: quick ? 1 : 5 });
+  log('probe flood against the readiness endpoint');
+  const probeFlood = await runProbeFlood({ amount: quick ? 1000 : 10_000 });
+  return { rollingRestarts, probeFlood };
+}
+
 /** Measures startup and/or the footprint again, keeping every other figure from bench/results.json. */
-function measureOnly(parts) {
+async function measureOnly(parts) {
   const previous = JSON.parse(readFileSync(resultsPath, 'utf8'));
-  const unknown = parts.filter((part) => part !== 'startup' && part !== 'footprint');
-  if (unknown.length > 0) throw new Error(`--only takes startup and footprint, not ${unknown.join(', ')}`);
+  const unknown = parts.filter((part) => part !== 'startup' && part !== 'footprint' && part !== 'lifecycle');
+  if (unknown.length > 0) throw new Error(`--only takes startup, footprint and lifecycle, not ${unknown.join(', ')}`);
   const measured = {
     ...previous,
     ...(parts.includes('startup') ? { startup: runStartup({ runs: 41 }) } : {}),
     ...(parts.includes('footprint') ? { footprint: runFootprint() } : {}),
+    ...(parts.includes('lifecycle') ? { lifecycle: await measureLifecycle(console.error) } : {}),
   };
   writeFileSync(resultsPath, `${JSON.stringify(measured, null, 2)}\n`);
   return measured;
