@@ -106,6 +106,20 @@ describe('recipes', () => {
       });
     });
 
+    it("probes the middleware's own endpoints, and times a rollout so that no request is lost", () => {
+      const config = JSON.parse(readFileSync(recipe('kubernetes', '.healthchecksrc.json'), 'utf8')) as {
+        endpoints: Record<string, string>;
+        shutdown: { drainDelay: number; timeout: number };
+      };
+      expect(probes.startupProbe.httpGet.path).to.equal(config.endpoints.startup);
+      expect(probes.livenessProbe.httpGet.path).to.equal(config.endpoints.liveness);
+      expect(probes.readinessProbe.httpGet.path).to.equal(config.endpoints.readiness);
+      const { periodSeconds, failureThreshold = 3 } = probes.readinessProbe;
+      expect(config.shutdown.drainDelay, 'drainDelay outlasts the readiness probe giving up').to.be.above(periodSeconds * failureThreshold * 1000);
+      const grace = deployment.spec.template.spec.terminationGracePeriodSeconds * 1000;
+      expect(grace, 'terminationGracePeriodSeconds above drainDelay + timeout').to.be.above(config.shutdown.drainDelay + config.shutdown.timeout);
+    });
+
     it('serves the public host and refuses others', async () => {
       demo = await startDemo({ HEALTHCHECKS_CONFIG: recipe('kubernetes', '.healthchecksrc.json'), HEALTH_CHECK_HEADER_VALUE: token });
       expect((await get(`${demo.base}/`, { Host: 'www.shop.example.com' })).status).to.equal(200);
