@@ -1,4 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
 import { connect as connectHttp2 } from 'node:http2';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
@@ -132,6 +135,28 @@ describe('lifecycle: shutdown on a signal, over real sockets', function () {
     app.child.kill('SIGTERM');
     expect(await closed).to.equal(1001);
     expect(await app.exited).to.equal(0);
+  });
+
+  it('drains an https server the same way', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'koa-allow-healthchecks-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=example.com'], { stdio: 'ignore' });
+      const app = await start({ TLS_DIR: dir, DRAIN_DELAY: '100' });
+      const slow = new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+        httpsRequest({ host: '127.0.0.1', port: app.port, path: '/slow', rejectUnauthorized: false, headers: { host: 'example.com' } }, (response) => {
+          response.resume();
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection }));
+        })
+          .on('error', reject)
+          .end();
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      app.child.kill('SIGTERM');
+      expect(await slow).to.deep.equal({ status: 200, connection: 'close' });
+      expect(await app.exited).to.equal(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes each server once', async () => {

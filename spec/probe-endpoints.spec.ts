@@ -57,6 +57,26 @@ describe('probe endpoints', () => {
     await http.get('/readyz').set('Host', 'example.com').expect(200, { status: 'ready' });
   });
 
+  it('applies failureThreshold and successThreshold to what readiness answers', async () => {
+    // Each run waits for the test to say how it ends, so that no run slips in between a step and its request.
+    const gates: ((ok: boolean) => void)[] = [];
+    const check = () => new Promise<void>((resolve, reject) => gates.push((ok) => (ok ? resolve() : reject(new Error('down')))));
+    const middleware = build({ checks: { db: { check, interval: 1, timeout: 60_000, failureThreshold: 2, successThreshold: 2 } } });
+    const http = client(appWith(middleware));
+    const step = async (ok: boolean) => {
+      while (gates.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      const runs = middleware.stats().checks.db?.runs ?? 0;
+      gates.shift()?.(ok);
+      await afterRuns(middleware, 'db', runs + 1);
+      return (await http.get('/readyz').set('Host', 'example.com')).status;
+    };
+    expect(await step(true)).to.equal(200);
+    expect(await step(false), 'one failure is below failureThreshold').to.equal(200);
+    expect(await step(false)).to.equal(503);
+    expect(await step(true), 'one success is below successThreshold').to.equal(503);
+    expect(await step(true)).to.equal(200);
+  });
+
   it('gives check details to a probe only, and never the error text', async () => {
     const db = switchable(false);
     const middleware = build({ probe: { paths: ['/health-check/'] }, checks: { db: { check: db.check, interval: 60_000 } } });
