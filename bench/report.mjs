@@ -203,7 +203,7 @@ function lifecycleSection({ rollingRestarts, probeFlood }) {
     `### A flood of ${flood.probes.toLocaleString('en')} probes against the readiness endpoint`,
     '',
     table(
-      ['dependency calls', 'calls the interval alone makes', 'probe req/s', 'ordinary allowed request req/s', 'ordinary ÷ probe'],
+      ['dependency calls', 'calls its 5 s interval allows, at most', 'probe req/s', 'ordinary allowed request req/s', 'ordinary ÷ probe'],
       [[flood.dependencyCalls, flood.expectedCalls, flood.probeRps.toLocaleString('en'), flood.ordinaryRps.toLocaleString('en'), flood.costRatio.toFixed(3)]],
     ),
   ];

@@ -94,6 +94,8 @@ describe('lifecycle: shutdown on a signal, over real sockets', function () {
     forced.child.kill('SIGTERM');
     expect(await forced.exited).to.equal(1);
     expect(await hanging).to.equal('ECONNRESET');
+    expect(forced.output(), 'onShutdown runs even when a request hangs').to.include('onShutdown');
+    expect(forced.output()).to.include('KOA_ALLOW_HEALTHCHECKS_SHUTDOWN_FORCED');
 
     const twice = await start({ DRAIN_DELAY: '60000' });
     twice.child.kill('SIGTERM');

@@ -88,7 +88,8 @@ export function createGuard(options: HealthChecksOptions | undefined, { runsChec
     settings: () => live.current.shutdown,
     drainReadiness: () => endpoints.drain(),
     webSockets: () => webSockets,
-    exit: (code) => process.exit(code),
+    // On the next turn, so that a warning emitted on the way out is printed first.
+    exit: (code) => setImmediate(() => process.exit(code)),
   });
 
   function finish(settings: LiveSettings, req: NodeRequest, request: RequestFacts, decision: Decision, reader: Reader, stage: Stage): Verdict {

@@ -40,7 +40,7 @@ export function createProbeEndpoints(checks: readonly NormalizedCheck[]): ProbeE
       Object.fromEntries(
         runner.states().map((state) => [
           state.name,
-          { passing: state.passing ?? null, critical: state.critical, runs: state.runs, failures: state.failures, lastDurationMs: state.durationMs ?? null },
+          { passing: state.passing ?? null, critical: state.critical, runs: state.runs, failures: state.failures, lastDurationMs: state.durationMs === undefined ? null : Math.round(state.durationMs) },
         ]),
       ),
     drain: () => {

@@ -63,8 +63,15 @@ async function run(dependencies: ShutdownDependencies, trackers: readonly Connec
   for (const socket of dependencies.webSockets()) {
     if (socket.writable) socket.end(GOING_AWAY);
   }
-  const drained = await Promise.all(trackers.map((tracker) => tracker.drain(timeout)));
+  const drained = await Promise.all(trackers.map((tracker) => tracker.drain(drainBudget(timeout))));
   let code = drained.some((result) => result.forced) ? 1 : 0;
+  if (code === 1) {
+    process.emitWarning(
+      'koa-allow-healthchecks: requests were still in flight when the shutdown timeout came; their connections were closed. ' +
+        'Raise shutdown.timeout above the longest request.',
+      { code: 'KOA_ALLOW_HEALTHCHECKS_SHUTDOWN_FORCED' },
+    );
+  }
   try {
     await onShutdown?.();
   } catch {
@@ -75,6 +82,14 @@ async function run(dependencies: ShutdownDependencies, trackers: readonly Connec
 }
 
 /** An http or https server can close its idle connections itself; an HTTP/2 server has sessions instead. */
+/**
+ * How long the requests in flight may take: `timeout` less what `onShutdown` is left to run in, 1 s or a quarter of
+ * `timeout` if that is less, so that a request that hangs never keeps `onShutdown` from running.
+ */
+function drainBudget(timeout: number): number {
+  return timeout - Math.min(1000, Math.floor(timeout / 4));
+}
+
 function isHttp2(server: LifecycleServer): server is Http2Server | Http2SecureServer {
   return !('closeIdleConnections' in server);
 }
