@@ -1,6 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { connect as connectHttp2 } from 'node:http2';
 import { Agent, request } from 'node:http';
@@ -159,6 +160,53 @@ describe('lifecycle: shutdown on a signal, over real sockets', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('is not held by a client that never finishes its request headers, nor by a WebSocket that never answers the close', async () => {
+    const slow = await start({ DRAIN_DELAY: '100' });
+    const loris = connect(slow.port, '127.0.0.1', () => loris.write('GET / HTTP/1.1\r\nHost: example.com\r\nX-Slow: '));
+    loris.on('error', () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    slow.child.kill('SIGTERM');
+    expect(await slow.exited).to.equal(0);
+
+    const ws = await start({ WEBSOCKET: '1', DRAIN_DELAY: '100' });
+    const raw = connect(ws.port, '127.0.0.1', () =>
+      raw.write('GET / HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n'),
+    );
+    raw.on('error', () => undefined);
+    await new Promise((resolve) => raw.once('data', resolve)); // 101, then never a frame back
+    ws.child.kill('SIGTERM');
+    expect(await ws.exited).to.equal(0);
+  });
+
+  it('drains an HTTP/2 TLS server that also takes HTTP/1.1 as HTTP/2: an idle session is closed, and the exit is 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'koa-allow-healthchecks-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=example.com'], { stdio: 'ignore' });
+      const app = await start({ TLS_DIR: dir, HTTP2: '1', DRAIN_DELAY: '100' });
+      const session = connectHttp2(`https://127.0.0.1:${app.port}`, { rejectUnauthorized: false });
+      session.on('error', () => undefined);
+      const closed = new Promise<void>((resolve) => session.once('close', () => resolve()));
+      await new Promise((resolve) => session.once('connect', resolve));
+      app.child.kill('SIGTERM');
+      await closed;
+      expect(await app.exited).to.equal(0);
+      session.destroy();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with two guards in one process, exits once both are done: a request in flight on the second is answered', async () => {
+    const app = await start({ TWO_GUARDS: '1', DRAIN_DELAY: '100', SLOW_MS: '1200' });
+    while (!/admin (\d+)/.test(app.output())) await new Promise((resolve) => setTimeout(resolve, 5));
+    const adminPort = Number(/admin (\d+)/.exec(app.output())?.[1]);
+    const pending = get(adminPort, '/');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    app.child.kill('SIGTERM');
+    expect(await pending).to.include({ status: 200, body: 'admin done' });
+    expect(await app.exited).to.equal(0);
   });
 
   it('takes each server once', async () => {

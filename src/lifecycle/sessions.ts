@@ -18,6 +18,8 @@ export function trackSessions(server: Http2Server | Http2SecureServer): Connecti
   return {
     inFlight: () => [...sessions].reduce((streams, session) => streams + ((session.state as { streamCount?: number }).streamCount ?? 0), 0),
     open: () => sessions.size,
+    // HTTP/2 has no per-response close: the sessions get GOAWAY at the drain.
+    closing: () => undefined,
     drain: (timeout) =>
       new Promise((resolve) => {
         const deadline = setTimeout(() => {

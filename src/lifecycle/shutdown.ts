@@ -55,13 +55,32 @@ export function createShutdown(dependencies: ShutdownDependencies): Shutdown {
   };
 }
 
+/** Every shutdown under way in the process: with two guards, the process exits once both are done. */
+const underWay = new Set<Promise<number>>();
+
 async function run(dependencies: ShutdownDependencies, trackers: readonly ConnectionTracker[]): Promise<void> {
+  let done: (code: number) => void = () => undefined;
+  const finished = new Promise<number>((resolve) => (done = resolve));
+  underWay.add(finished);
+  const code = await shutDown(dependencies, trackers);
+  done(code);
+  const codes = await Promise.all([...underWay]);
+  dependencies.exit(Math.max(...codes));
+}
+
+async function shutDown(dependencies: ShutdownDependencies, trackers: readonly ConnectionTracker[]): Promise<number> {
   const { drainDelay, timeout, onShutdown } = dependencies.settings();
   dependencies.drainReadiness();
+  // Responses now end their connections, so that clients move off them before the drain closes what is left.
+  for (const tracker of trackers) tracker.closing();
   await new Promise((resolve) => setTimeout(resolve, drainDelay));
   const deadline = setTimeout(() => dependencies.exit(1), timeout);
+  const grace = Math.min(1000, Math.floor(timeout / 4));
   for (const socket of dependencies.webSockets()) {
-    if (socket.writable) socket.end(GOING_AWAY);
+    if (!socket.writable) continue;
+    socket.end(GOING_AWAY);
+    // A client that never answers the close frame does not hold the shutdown.
+    setTimeout(() => socket.destroy(), grace).unref();
   }
   const drained = await Promise.all(trackers.map((tracker) => tracker.drain(drainBudget(timeout))));
   let code = drained.some((result) => result.forced) ? 1 : 0;
@@ -78,7 +97,7 @@ async function run(dependencies: ShutdownDependencies, trackers: readonly Connec
     code = 1;
   }
   clearTimeout(deadline);
-  dependencies.exit(code);
+  return code;
 }
 
 /** An http or https server can close its idle connections itself; an HTTP/2 server has sessions instead. */
