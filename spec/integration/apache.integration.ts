@@ -1,42 +1,13 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { request, type IncomingMessage } from 'node:http';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { freePort, waitForPort } from './free-port';
-import { eventually, proberDir, recipeDir, startProbedApp, startProber, type ProbedApp, type ProberProcess } from './probed-app';
+import { eventually, proberDir, recipeDir, startProbedApp, startProber, type ProbedApp, type ProberProcess, substitute, recordArrivals } from './probed-app';
 
 // A real Apache 2.4 (Debian's `apache2`) with mod_proxy_hcheck probing the app, with docs/recipes/apache/'s own
 // shop.conf and .healthchecksrc.json, and proxying outside clients' requests to it. The verdict is Apache's own: the
 // member's status on the balancer-manager page.
-
-/** `text` with each example value replaced; an example value missing from the recipe file fails the test. */
-function substitute(text: string, file: string, replacements: ReadonlyArray<readonly [string, string]>): string {
-  return replacements.reduce((result, [from, to]) => {
-    if (!result.includes(from)) throw new Error(`${file} no longer contains ${JSON.stringify(from)}`);
-    return result.split(from).join(to);
-  }, text);
-}
-
-/** A request as it arrived at the app's socket, before any middleware: what the prober or proxy really sent. */
-interface Arrived {
-  method: string;
-  url: string;
-  version: string;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-/** Records every request that arrives on `port()`, through Node's `http.server.request.start` channel. */
-function recordArrivals(port: () => number): { arrived: Arrived[]; stop(): void } {
-  const arrived: Arrived[] = [];
-  const listener = (message: unknown) => {
-    const { request: incoming } = message as { request: IncomingMessage };
-    if (incoming.socket.localPort !== port()) return;
-    arrived.push({ method: incoming.method ?? '', url: incoming.url ?? '', version: incoming.httpVersion, headers: { ...incoming.headers } });
-  };
-  subscribe('http.server.request.start', listener);
-  return { arrived, stop: () => unsubscribe('http.server.request.start', listener) };
-}
 
 /** One GET to 127.0.0.1:port with these headers (Host among them), as an outside client sends it. */
 function send(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
@@ -69,13 +40,13 @@ async function startApache(dir: string, app: ProbedApp, replacements: ReadonlyAr
   const port = await freePort();
   const member = `http://${app.address}:${app.port}`;
   const source = join(recipeDir('apache'), 'shop.conf');
-  const site = substitute(readFileSync(source, 'utf8'), source, [
+  const site = substitute(readFileSync(source, 'utf8'), [
     ['<VirtualHost *:80>', `<VirtualHost 127.0.0.1:${port}>`],
     ['10.0.3.17:8000', `${app.address}:${app.port}`],
     // The recipe checks every 10 s and needs 3 failures (2 passes) to change its mind; 1 s keeps this test short.
     ['hcinterval=10', 'hcinterval=1'],
     ...replacements,
-  ]);
+  ], source);
   writeFileSync(join(dir, 'shop.conf'), site);
   const asRoot = process.getuid?.() === 0;
   writeFileSync(

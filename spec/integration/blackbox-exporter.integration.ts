@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse, stringify } from 'yaml';
 import { freePort, waitForPort } from './free-port';
-import { eventually, proberDir, recipeDir, startProbedApp, startProber, type ProbedApp, type ProberProcess } from './probed-app';
+import { eventually, proberDir, recipeDir, startProbedApp, startProber, type ProbedApp, type ProberProcess, substitute } from './probed-app';
 
 // Prometheus blackbox_exporter 0.23 (Debian's prometheus-blackbox-exporter) probing the app with
 // docs/recipes/blackbox-exporter's own files. The verdict is the exporter's: probe_success (and probe_http_status_code)
@@ -14,16 +14,6 @@ import { eventually, proberDir, recipeDir, startProbedApp, startProber, type Pro
 const RECIPE = recipeDir('blackbox-exporter');
 const BINARY = '/usr/bin/prometheus-blackbox-exporter';
 const TOKEN = 'blackbox-probe-token-7d41e0';
-
-/** Replaces each example value; one that is not in the text is an error, so an edited recipe fails the test. */
-function substitute(text: string, replacements: Record<string, string>): string {
-  let result = text;
-  for (const [from, to] of Object.entries(replacements)) {
-    if (!result.includes(from)) throw new Error(`the recipe no longer contains ${JSON.stringify(from)}`);
-    result = result.split(from).join(to);
-  }
-  return result;
-}
 
 /** The README's Prometheus scrape config (not run): its module and its first target. */
 function scrapeConfig(): { module: string; target: string } {

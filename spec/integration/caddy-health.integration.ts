@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { REJECT_CHANNEL, type RejectMessage } from '../../src';
 import { freePort, waitForPort } from './free-port';
-import { eventually, proberDir, recipeDir, startProbedApp, startProber, type ProbedApp, type ProberProcess } from './probed-app';
+import { eventually, proberDir, recipeDir, startProbedApp, startProber, type ProbedApp, type ProberProcess, substitute } from './probed-app';
 
 // Caddy 2.6's active health checks (Debian's caddy) against the app on docs/recipes/caddy's own files. Caddy's
 // verdict: its admin API lists upstreams with passive counters only (no active-health state in 2.6), so the verdict is
@@ -16,16 +16,6 @@ import { eventually, proberDir, recipeDir, startProbedApp, startProber, type Pro
 const RECIPE = recipeDir('caddy');
 const TOKEN = 'caddy-probe-token-3f9c2a';
 const CHECKER = 'http.handlers.reverse_proxy.health_checker.active';
-
-/** Replaces each example value; one that is not in the file is an error, so an edited recipe fails the test. */
-function substitute(text: string, replacements: Record<string, string>): string {
-  let result = text;
-  for (const [from, to] of Object.entries(replacements)) {
-    if (!result.includes(from)) throw new Error(`the recipe no longer contains ${JSON.stringify(from)}`);
-    result = result.split(from).join(to);
-  }
-  return result;
-}
 
 interface Caddy {
   prober: ProberProcess;

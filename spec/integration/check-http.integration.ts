@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { eventually, recipeDir, startProbedApp, type ProbedApp } from './probed-app';
+import { eventually, recipeDir, startProbedApp, type ProbedApp, substitute } from './probed-app';
 
 // The monitoring plugins' check_http (Debian's monitoring-plugins-basic) run with the command lines of
 // docs/recipes/check-http's commands.cfg files, as Nagios would run them. The verdict is check_http's own: its exit
@@ -14,16 +14,6 @@ const RECIPE = recipeDir('check-http');
 const PLUGINS = '/usr/lib/nagios/plugins';
 const TOKEN = 'nagios-probe-token-b52c91';
 const USER_AGENT = 'check_http/v2.3.3 (monitoring-plugins 2.3.3)';
-
-/** Replaces each example value; one that is not in the text is an error, so an edited recipe fails the test. */
-function substitute(text: string, replacements: Record<string, string>): string {
-  let result = text;
-  for (const [from, to] of Object.entries(replacements)) {
-    if (!result.includes(from)) throw new Error(`the recipe no longer contains ${JSON.stringify(from)}`);
-    result = result.split(from).join(to);
-  }
-  return result;
-}
 
 /**
  * The command line of `name` in a recipe's commands.cfg, for the app on 127.0.0.1:`port`, with the macros Nagios

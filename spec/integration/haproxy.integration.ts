@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { healthChecks } from '../../src';
 import { Koa, sendRaw, withEnv } from '../helpers';
 import { freePort, waitForPort } from './free-port';
-import { eventually, proberDir, recipeDir, startProbedApp, startProber, type Seen } from './probed-app';
+import { eventually, proberDir, recipeDir, startProbedApp, startProber, type Seen, substitute } from './probed-app';
 
 // A real HAProxy (Debian's haproxy, 2.6) runs each of the recipe's haproxy.cfg files, substituted only for loopback
 // addresses and ports, against an app on the recipe's .healthchecksrc.json. The verdict is HAProxy's own: the server's
@@ -19,15 +19,6 @@ const RECIPE = recipeDir('haproxy');
 const EXAMPLE_APP = '10.0.3.17:8000';
 const EXAMPLE_TOKEN = 'change-me-to-a-long-random-value';
 type Pairs = readonly (readonly [string, string])[];
-
-/** `text` with each `from` replaced by its `to`; throws when a `from` is missing, so an edited recipe fails the test. */
-function substitute(text: string, pairs: Pairs): string {
-  for (const [from, to] of pairs) {
-    if (!text.includes(from)) throw new Error(`the recipe no longer contains ${JSON.stringify(from)}`);
-    text = text.split(from).join(to);
-  }
-  return text;
-}
 
 interface Haproxy {
   frontPort: number;

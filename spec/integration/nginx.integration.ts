@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { freePort, waitForPort } from './free-port';
-import { eventually, proberDir, recipeDir, startProbedApp, startProber, type ProbedApp, type ProberProcess } from './probed-app';
+import { eventually, proberDir, recipeDir, startProbedApp, startProber, type ProbedApp, type ProberProcess, substitute } from './probed-app';
 
 // nginx 1.22 (Debian's nginx) as the reverse proxy in front of the app, on docs/recipes/nginx's own files. nginx open
 // source has no active health checks: its verdict is the passive one, read from what it answers (200, 502) and from
@@ -15,16 +15,6 @@ const CONFIG = join(RECIPE, '.healthchecksrc.json');
 const XFF = '        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n';
 const XFP = '        proxy_set_header X-Forwarded-Proto $scheme;\n';
 const HOST = '        proxy_set_header Host $host;\n';
-
-/** Replaces each example value; one that is not in the file is an error, so an edited recipe fails the test. */
-function substitute(text: string, replacements: Record<string, string>): string {
-  let result = text;
-  for (const [from, to] of Object.entries(replacements)) {
-    if (!result.includes(from)) throw new Error(`the recipe no longer contains ${JSON.stringify(from)}`);
-    result = result.split(from).join(to);
-  }
-  return result;
-}
 
 interface Nginx {
   port: number;

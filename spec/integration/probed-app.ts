@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -139,4 +140,36 @@ export async function eventually(condition: () => boolean | Promise<boolean>, ms
     await new Promise((done) => setTimeout(done, every));
   }
   return condition();
+}
+
+/**
+ * `text` with each `from` replaced by its `to`. Throws when a `from` is missing, so that an edited recipe fails its
+ * test rather than run a config it no longer matches. `file` names the recipe file in that error.
+ */
+export function substitute(text: string, replacements: Record<string, string> | ReadonlyArray<readonly [string, string]>, file = 'the recipe'): string {
+  const pairs = Array.isArray(replacements) ? replacements : Object.entries(replacements);
+  return pairs.reduce((result, [from, to]) => {
+    if (!result.includes(from)) throw new Error(`${file} no longer contains ${JSON.stringify(from)}`);
+    return result.split(from).join(to);
+  }, text);
+}
+
+/** A request as it arrived at the app's socket, before any middleware: what the prober or proxy really sent. */
+export interface Arrived {
+  method: string;
+  url: string;
+  version: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** Records every request that arrives on `port()`, through Node's `http.server.request.start` channel. */
+export function recordArrivals(port: () => number): { arrived: Arrived[]; stop(): void } {
+  const arrived: Arrived[] = [];
+  const listener = (message: unknown) => {
+    const { request: incoming } = message as { request: IncomingMessage };
+    if (incoming.socket.localPort !== port()) return;
+    arrived.push({ method: incoming.method ?? '', url: incoming.url ?? '', version: incoming.httpVersion, headers: { ...incoming.headers } });
+  };
+  subscribe('http.server.request.start', listener);
+  return { arrived, stop: () => unsubscribe('http.server.request.start', listener) };
 }

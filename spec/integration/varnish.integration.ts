@@ -1,42 +1,14 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { request, type IncomingMessage } from 'node:http';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { freePort, waitForPort } from './free-port';
-import { eventually, proberDir, recipeDir, startProbedApp, startProber, type ProbedApp, type ProberProcess } from './probed-app';
+import { eventually, proberDir, recipeDir, startProbedApp, startProber, type ProbedApp, type ProberProcess, substitute, recordArrivals, type Arrived } from './probed-app';
 
 // A real varnishd (Debian's `varnish`) probing the app with docs/recipes/varnish/'s own VCL and config, and
 // forwarding outside clients' requests to it. The verdict is Varnish's own: `varnishadm backend.list`.
-
-/** `text` with each example value replaced; an example value missing from the recipe file fails the test. */
-function substitute(text: string, file: string, replacements: ReadonlyArray<readonly [string, string]>): string {
-  return replacements.reduce((result, [from, to]) => {
-    if (!result.includes(from)) throw new Error(`${file} no longer contains ${JSON.stringify(from)}`);
-    return result.split(from).join(to);
-  }, text);
-}
-
-/** A request as it arrived at the app's socket, before any middleware: what the prober or proxy really sent. */
-interface Arrived {
-  method: string;
-  version: string;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-/** Records every request that arrives on `port()`, through Node's `http.server.request.start` channel. */
-function recordArrivals(port: () => number): { arrived: Arrived[]; stop(): void } {
-  const arrived: Arrived[] = [];
-  const listener = (message: unknown) => {
-    const { request: incoming } = message as { request: IncomingMessage };
-    if (incoming.socket.localPort !== port()) return;
-    arrived.push({ method: incoming.method ?? '', version: incoming.httpVersion, headers: { ...incoming.headers } });
-  };
-  subscribe('http.server.request.start', listener);
-  return { arrived, stop: () => unsubscribe('http.server.request.start', listener) };
-}
 
 /** One GET to 127.0.0.1:port with these headers (Host among them), as an outside client sends it. */
 function send(port: number, path: string, headers: Record<string, string>): Promise<number> {
@@ -91,7 +63,7 @@ function vclFor(sub: string, dir: string, app: ProbedApp, extra: ReadonlyArray<r
     ['.interval = 5s;', '.interval = 1s;'],
     ...extra,
   ];
-  writeFileSync(target, substitute(readFileSync(source, 'utf8'), source, replacements));
+  writeFileSync(target, substitute(readFileSync(source, 'utf8'), replacements, source));
   return target;
 }
 
@@ -144,7 +116,7 @@ describe('Varnish backend probes (docs/recipes/varnish)', function () {
       const probes = recorder.arrived.filter((request) => request.headers['x-forwarded-for'] === undefined);
       expect(probes.length).to.be.greaterThan(0);
       for (const probe of probes) {
-        expect(probe).to.deep.equal({ method: 'GET', version: '1.1', headers: { host: '127.0.0.1', connection: 'close' } });
+        expect(probe).to.deep.equal({ method: 'GET', url: '/health-check/', version: '1.1', headers: { host: '127.0.0.1', connection: 'close' } });
       }
       const seen = app.seen.filter((entry) => entry.path === '/health-check/' && entry.userAgent === undefined);
       expect(seen.length).to.be.greaterThan(0);
@@ -201,6 +173,7 @@ describe('Varnish backend probes (docs/recipes/varnish)', function () {
       const probe = recorder.arrived.find((request) => request.headers['x-forwarded-for'] === undefined);
       expect(probe).to.deep.equal({
         method: 'GET',
+        url: '/health-check/',
         version: '1.1',
         headers: { host: `127.0.0.1:${app.port}`, 'x-health': token, connection: 'close' },
       });
